@@ -1,0 +1,140 @@
+package io.streamavg.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Reads a command's options from its {@link ConfigDef}: each declared key {@code some-option} is
+ * the flag {@code --some-option} (or {@code --some-option=value}) and the environment variable
+ * {@code STREAMAVG_SOME_OPTION}; a flag wins over the environment, and the declaration's default
+ * comes last. {@code STREAMAVG_KAFKA_*} variables are Kafka client settings passed through under
+ * the {@value KafkaClientSettings#PREFIX} prefix. Anything else starting with {@code --} or
+ * {@code STREAMAVG_} is an error naming it.
+ */
+public final class CommandLine {
+
+    public static final String ENV_PREFIX = "STREAMAVG_";
+    static final String KAFKA_ENV_PREFIX = ENV_PREFIX + "KAFKA_";
+
+    private CommandLine() {
+    }
+
+    public static boolean wantsHelp(final List<String> args) {
+        return args.contains("--help") || args.contains("-h");
+    }
+
+    /** The option's environment variable: {@code bootstrap-servers} ⇔ {@code STREAMAVG_BOOTSTRAP_SERVERS}. */
+    public static String envName(final String option) {
+        return ENV_PREFIX + option.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * The raw settings for {@code definition}: declared options from {@code env} then {@code args},
+     * plus Kafka pass-through settings under {@value KafkaClientSettings#PREFIX}. Values are
+     * still text; {@link org.apache.kafka.common.config.AbstractConfig} parses and validates them.
+     *
+     * @throws ConfigException naming the first unknown flag or variable, or a flag without value
+     */
+    public static Map<String, String> parse(final ConfigDef definition, final List<String> args,
+                                            final Map<String, String> env) {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        final Map<String, String> byEnvName = new TreeMap<>();
+        for (final String option : definition.names()) {
+            byEnvName.put(envName(option), option);
+        }
+        for (final Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
+            final String name = variable.getKey();
+            if (name.startsWith(KAFKA_ENV_PREFIX)) {
+                final String clientKey = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                settings.put(KafkaClientSettings.PREFIX + clientKey, variable.getValue());
+            } else if (name.startsWith(ENV_PREFIX)) {
+                final String option = byEnvName.get(name);
+                if (option == null) {
+                    throw new ConfigException("Unknown environment variable " + name + ": no option --"
+                            + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-')
+                            + " here (see --help)");
+                }
+                settings.put(option, variable.getValue());
+            }
+        }
+        for (int i = 0; i < args.size(); i++) {
+            final String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new ConfigException("Unexpected argument '" + arg + "': options are --name value (see --help)");
+            }
+            final int equals = arg.indexOf('=');
+            final String option = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
+            if (!definition.names().contains(option)) {
+                throw new ConfigException("Unknown option --" + option + " (see --help)");
+            }
+            final String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new ConfigException("Option --" + option + " needs a value");
+            }
+            settings.put(option, value);
+        }
+        return settings;
+    }
+
+    /** What {@code --help} prints: one entry per declared option, in declaration order. */
+    public static String help(final String usage, final String summary, final ConfigDef definition) {
+        final StringBuilder out = new StringBuilder();
+        out.append("Usage: ").append(usage).append("\n\n").append(summary).append("\n\nOptions (each also read from its environment variable; a flag wins):\n");
+        for (final ConfigDef.ConfigKey key : keys(definition)) {
+            out.append(String.format(Locale.ROOT, "  --%-22s %s%n", key.name + " <" + valueHint(key) + ">", envName(key.name)));
+            out.append("      ").append(key.documentation).append(" Default: ").append(defaultText(key)).append(".\n");
+        }
+        out.append("\nKafka client settings pass through unchanged: --")
+                .append(KafkaClientSettings.KAFKA_CONFIG)
+                .append(" FILE, or STREAMAVG_KAFKA_<SETTING> (STREAMAVG_KAFKA_SECURITY_PROTOCOL=SSL ⇔ security.protocol=SSL).\n");
+        return out.toString();
+    }
+
+    /** The README's option table for one command, rendered from its declaration. */
+    public static String markdownTable(final ConfigDef definition) {
+        final StringBuilder out = new StringBuilder("| option | environment variable | default | meaning |\n|---|---|---|---|\n");
+        for (final ConfigDef.ConfigKey key : keys(definition)) {
+            out.append("| `--").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+                    .append(defaultText(key).equals("none (required)") ? "required" : "`" + defaultText(key) + "`")
+                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static List<ConfigDef.ConfigKey> keys(final ConfigDef definition) {
+        return new ArrayList<>(definition.configKeys().values());
+    }
+
+    private static String valueHint(final ConfigDef.ConfigKey key) {
+        return switch (key.type) {
+            case INT, LONG, SHORT -> "n";
+            case DOUBLE -> "x";
+            case BOOLEAN -> "true|false";
+            default -> key.validator instanceof ConfigDef.ValidString
+                    || key.validator instanceof ConfigDef.CaseInsensitiveValidString
+                    ? key.validator.toString().replaceAll("[\\[\\] ]", "").replace(',', '|')
+                    : "text";
+        };
+    }
+
+    private static String defaultText(final ConfigDef.ConfigKey key) {
+        if (!key.hasDefault()) {
+            return "none (required)";
+        }
+        if (key.defaultValue == null) {
+            return "none";
+        }
+        final String text = ConfigDef.convertToString(key.defaultValue, key.type);
+        return text.isEmpty() ? "empty" : text;
+    }
+}

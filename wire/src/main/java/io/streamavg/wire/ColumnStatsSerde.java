@@ -1,0 +1,60 @@
+package io.streamavg.wire;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** JSON serde of {@link ColumnStats}; null maps to null, so tombstones pass through. */
+public final class ColumnStatsSerde implements Serde<ColumnStats>, Serializer<ColumnStats>, Deserializer<ColumnStats> {
+
+    // Unknown fields are tolerated so that a newer topology can add fields without breaking older sinks.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    @Override
+    public byte[] serialize(final String topic, final ColumnStats stats) {
+        if (stats == null) {
+            return null;
+        }
+        try {
+            return MAPPER.writeValueAsBytes(stats);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write column statistics " + stats + " as JSON", e);
+        }
+    }
+
+    @Override
+    public ColumnStats deserialize(final String topic, final byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(data, ColumnStats.class);
+        } catch (IOException e) {
+            throw new SerializationException("cannot read column statistics from " + data.length + " bytes on " + topic, e);
+        }
+    }
+
+    @Override
+    public Serializer<ColumnStats> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<ColumnStats> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(final Map<String, ?> configs, final boolean isKey) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
