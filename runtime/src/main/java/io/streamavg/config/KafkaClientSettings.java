@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,23 +45,38 @@ public final class KafkaClientSettings {
     private KafkaClientSettings() {
     }
 
+    /** Whether {@code name} is a producer, consumer or admin client setting. */
+    public static boolean isClientSetting(final String name) {
+        return CLIENT_NAMES.contains(name);
+    }
+
     /** Declares the Kafka connection options on a service's definition. */
     public static ConfigDef define(final ConfigDef definition) {
         return definition
-                .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with(
+                                (name, value) -> {
+                                    if (value == null || ((List<?>) value).isEmpty() || ((List<?>) value).contains("")) {
+                                        throw new ConfigException(name, value, "must name at least one host:port");
+                                    }
+                                }, () -> "host:port[,host:port…]"),
                         ConfigDef.Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port…].")
                 .define(KAFKA_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                         "A properties file of Kafka client settings (security.protocol, ssl.*, sasl.*, …), passed through unchanged.");
     }
 
+    /** The client properties for {@code config}, accepting producer, consumer and admin settings. */
+    public static Map<String, Object> resolve(final AbstractConfig config) {
+        return resolve(config, name -> false);
+    }
+
     /**
      * The client properties for {@code config}.
      *
-     * @param extraKnownNames settings valid for this service beyond producer, consumer and admin
-     *                        (Kafka Streams' own, for the topology)
+     * @param alsoKnown settings valid for this service beyond producer, consumer and admin ones
+     *                  (Kafka Streams' own, and its prefixed client settings, for the topology)
      * @throws ConfigException naming an unreadable file or an unknown client setting
      */
-    public static Map<String, Object> resolve(final AbstractConfig config, final Set<String> extraKnownNames) {
+    public static Map<String, Object> resolve(final AbstractConfig config, final Predicate<String> alsoKnown) {
         final Map<String, Object> settings = new HashMap<>();
         final String file = config.getString(KAFKA_CONFIG);
         if (!file.isEmpty()) {
@@ -74,7 +91,7 @@ public final class KafkaClientSettings {
         settings.putAll(config.originalsWithPrefix(PREFIX));
         final Set<String> unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(CLIENT_NAMES);
-        unknown.removeAll(extraKnownNames);
+        unknown.removeIf(alsoKnown);
         if (!unknown.isEmpty()) {
             throw new ConfigException("Unknown Kafka client setting(s) " + unknown + " from --" + KAFKA_CONFIG
                     + " or STREAMAVG_KAFKA_*");

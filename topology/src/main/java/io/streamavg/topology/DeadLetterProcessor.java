@@ -1,0 +1,45 @@
+package io.streamavg.topology;
+
+import io.streamavg.wire.DeadLetterHeaders;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a rejected line back into its raw bytes, with the reason and the raw record's position in
+ * headers, for raw-lines-dlq; counts it in the {@code rejected-lines} sensor of Kafka Streams' metrics.
+ */
+final class DeadLetterProcessor implements FixedKeyProcessor<byte[], ParsedLine, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
+
+    private FixedKeyProcessorContext<byte[], byte[]> context;
+    private Sensor rejected;
+
+    @Override
+    public void init(final FixedKeyProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.rejected = context.metrics().addRateTotalSensor("streamavg", "topology", "rejected-lines", Sensor.RecordingLevel.INFO);
+    }
+
+    @Override
+    public void process(final FixedKeyRecord<byte[], ParsedLine> record) {
+        final ParsedLine.Rejected line = (ParsedLine.Rejected) record.value();
+        final Headers headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, line.reason().code());
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, line.detail());
+        context.recordMetadata().ifPresent(source -> {
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, source.topic());
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(source.partition()));
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(source.offset()));
+        });
+        rejected.record();
+        LOG.debug("Rejected line ({}): {}", line.reason().code(), line.detail());
+        context.forward(record.withValue(line.raw()).withHeaders(headers));
+    }
+}

@@ -1,0 +1,26 @@
+package io.streamavg.topology;
+
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/** Parses each raw line once; a parser per task, since parsers keep buffers. */
+final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedLine> {
+
+    private final LineParser parser;
+    private FixedKeyProcessorContext<byte[], ParsedLine> context;
+
+    ParseProcessor(final LineParser parser) {
+        this.parser = parser;
+    }
+
+    @Override
+    public void init(final FixedKeyProcessorContext<byte[], ParsedLine> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final FixedKeyRecord<byte[], byte[]> record) {
+        context.forward(record.withValue(parser.parse(record.value())));
+    }
+}

@@ -1,0 +1,91 @@
+package io.streamavg.topology;
+
+import io.streamavg.wire.ColumnStatsSerde;
+import io.streamavg.wire.Topics;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The statistics topology:
+ * <pre>
+ * raw-lines ─▶ parse ─┬─ rejected ─▶ dead-letter headers ─▶ raw-lines-dlq
+ *                     └─ cells ─▶ per-task partials (store line-partials, flushed each commit interval)
+ *                                  ─▶ repartition by column (column-partials)
+ *                                  ─▶ merge into totals (store column-stats) ─▶ column-averages
+ * </pre>
+ * Every stateful step and internal topic is named here, so that internal names cannot change by accident.
+ */
+public final class StatsTopology {
+
+    /** Per-task partial statistics not yet forwarded; changelogged. */
+    public static final String PARTIALS_STORE = "line-partials";
+    /** Cumulative statistics per column: what {@code column-averages} is the changelog of. */
+    public static final String COLUMN_STATS_STORE = "column-stats";
+    static final String PARTIALS_REPARTITION = "column-partials";
+
+    private StatsTopology() {
+    }
+
+    public static Topology build(final TopologyConfig config) {
+        final char delimiter = config.delimiter();
+        final int maxColumns = config.getInt(TopologyConfig.MAX_COLUMNS);
+        final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
+        final StreamsBuilder builder = new StreamsBuilder();
+
+        final KStream<byte[], ParsedLine> parsed = builder
+                .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))
+                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns)), Named.as("parse-line"))
+                .filterNot((key, line) -> line instanceof ParsedLine.Blank, Named.as("skip-blank-lines"));
+
+        final FixedKeyProcessorSupplier<byte[], ParsedLine, byte[]> deadLetters = DeadLetterProcessor::new;
+        final ProcessorSupplier<byte[], ParsedLine, String, RunningStats> partials = new ProcessorSupplier<>() {
+            @Override
+            public PartialAggregator get() {
+                return new PartialAggregator(PARTIALS_STORE, config.commitInterval());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARTIALS_STORE), Serdes.String(), statsSerde)
+                        .withLoggingEnabled(Map.of()));
+            }
+        };
+
+        parsed.split(Named.as("line-"))
+                .branch((key, line) -> line instanceof ParsedLine.Rejected, Branched.<byte[], ParsedLine>withConsumer(rejected -> rejected
+                        .processValues(deadLetters, Named.as("dead-letter-headers"))
+                        .to(Topics.RAW_LINES_DLQ, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-dlq-sink")))
+                        .withName("rejected"))
+                .defaultBranch(Branched.<byte[], ParsedLine>withConsumer(cells -> cells
+                        .process(partials, Named.as("partial-stats"))
+                        .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(PARTIALS_REPARTITION))
+                        .groupByKey(Grouped.with("column-totals", Serdes.String(), statsSerde))
+                        .reduce(RunningStats::merge, Named.as("merge-partials"),
+                                Materialized.<String, RunningStats, KeyValueStore<Bytes, byte[]>>as(COLUMN_STATS_STORE)
+                                        .withKeySerde(Serdes.String())
+                                        .withValueSerde(statsSerde))
+                        .toStream(Named.as("column-stats-changes"))
+                        .mapValues((column, stats) -> stats.toColumnStats(column), Named.as("to-column-stats"))
+                        .to(Topics.COLUMN_AVERAGES, Produced.with(Serdes.String(), new ColumnStatsSerde()).withName("column-averages-sink")))
+                        .withName("cells"));
+        return builder.build();
+    }
+}

@@ -1,0 +1,66 @@
+package io.streamavg.topology;
+
+import io.streamavg.config.KafkaClientSettings;
+import io.streamavg.http.HttpEndpoints;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The topology's options: how lines are read, and how the Kafka Streams instance runs. */
+public final class TopologyConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID = "application-id";
+    public static final String DELIMITER = "delimiter";
+    public static final String MAX_COLUMNS = "max-columns";
+    public static final String NUM_STREAM_THREADS = "num-stream-threads";
+    public static final String STATE_DIR = "state-dir";
+    public static final String PROCESSING_GUARANTEE = "processing-guarantee";
+    public static final String COMMIT_INTERVAL = "commit-interval";
+    public static final String PARTITIONS = "partitions";
+
+    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef()))
+            .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka Streams application id: instances with the same id share the work; also the prefix of internal topics.")
+            .define(DELIMITER, Type.STRING, ",", ConfigDef.LambdaValidator.with(
+                            (name, value) -> delimiterOf(String.valueOf(value)), () -> "one character, or \\t for tab"),
+                    Importance.HIGH, "Cell delimiter: one character (\\t for tab); never a quote or line break.")
+            .define(MAX_COLUMNS, Type.INT, 1024, Range.between(1, 1_000_000), Importance.LOW,
+                    "A line with more cells goes to raw-lines-dlq (too-many-columns).")
+            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads in this instance.")
+            .define(STATE_DIR, Type.STRING, "streamavg-state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Folder of the local state stores (rebuilt from Kafka when lost).")
+            .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                    ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+                    "exactly_once_v2 counts every line once through crashes; at_least_once may count a line twice after one.")
+            .define(COMMIT_INTERVAL, Type.LONG, 100L, Range.between(1L, 3_600_000L), Importance.MEDIUM,
+                    "Milliseconds between commits; statistics reach column-averages about this often.")
+            .define(PARTITIONS, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Partitions of the topics when this instance has to create them (existing topics are left as they are).");
+
+    public TopologyConfig(final Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    public char delimiter() {
+        return delimiterOf(getString(DELIMITER));
+    }
+
+    public Duration commitInterval() {
+        return Duration.ofMillis(getLong(COMMIT_INTERVAL));
+    }
+
+    static char delimiterOf(final String text) {
+        final String value = "\\t".equals(text) ? "\t" : text;
+        if (value.length() != 1 || value.charAt(0) == '"' || value.charAt(0) == '\n' || value.charAt(0) == '\r') {
+            throw new ConfigException(DELIMITER, text, "must be one character other than a quote or a line break (\\t for tab)");
+        }
+        return value.charAt(0);
+    }
+}

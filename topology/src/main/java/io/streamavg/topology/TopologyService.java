@@ -1,0 +1,114 @@
+package io.streamavg.topology;
+
+import io.streamavg.config.KafkaClientSettings;
+import io.streamavg.service.Readiness;
+import io.streamavg.service.Service;
+import io.streamavg.service.ServiceRunner;
+import io.streamavg.service.TopicSetup;
+import io.streamavg.wire.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Kafka Streams instance running {@link StatsTopology}; more instances with the same application id share the work. */
+public final class TopologyService implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyService.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+    private final TopologyConfig config;
+    private final Properties streamsProperties;
+    private volatile KafkaStreams streams;
+    private volatile boolean closed;
+
+    public TopologyService(final TopologyConfig config) {
+        this.config = config;
+        this.streamsProperties = streamsProperties(config);
+    }
+
+    static Properties streamsProperties(final TopologyConfig config) {
+        final Properties props = new Properties();
+        props.putAll(KafkaClientSettings.resolve(config, TopologyService::isStreamsSetting));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(TopologyConfig.APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(TopologyConfig.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(TopologyConfig.COMMIT_INTERVAL));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(TopologyConfig.NUM_STREAM_THREADS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(TopologyConfig.STATE_DIR));
+        return props;
+    }
+
+    /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one client. */
+    private static boolean isStreamsSetting(final String name) {
+        if (StreamsConfig.configDef().names().contains(name)) {
+            return true;
+        }
+        for (final String prefix : STREAMS_CLIENT_PREFIXES) {
+            if (name.startsWith(prefix) && KafkaClientSettings.isClientSetting(name.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void start(final Consumer<Throwable> onFatal) throws Exception {
+        try (Admin admin = Admin.create(streamsProperties)) {
+            final var topics = Topics.definitions(config.getInt(TopologyConfig.PARTITIONS));
+            TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
+            TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
+        }
+        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config), streamsProperties);
+        instance.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        instance.setUncaughtExceptionHandler(error -> {
+            LOG.error("Stream thread failed; stopping this instance so that its tasks move to healthy ones", error);
+            onFatal.accept(error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams = instance;
+        if (closed) {
+            return;
+        }
+        instance.start();
+        LOG.info("Topology started: application id {}, {}", config.getString(TopologyConfig.APPLICATION_ID),
+                config.getString(TopologyConfig.PROCESSING_GUARANTEE));
+    }
+
+    @Override
+    public Readiness readiness() {
+        final KafkaStreams instance = streams;
+        if (closed) {
+            return Readiness.down("closed");
+        }
+        if (instance == null) {
+            return Readiness.down("waiting for the topics");
+        }
+        final KafkaStreams.State state = instance.state();
+        return state == KafkaStreams.State.RUNNING ? Readiness.up() : Readiness.down("Kafka Streams is " + state);
+    }
+
+    /** The running instance, for queries of its stores; null before {@link #start}. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        final KafkaStreams instance = streams;
+        if (instance != null) {
+            // Commits what was processed, so a restart continues from there without counting twice.
+            instance.close(ServiceRunner.CLOSE_TIMEOUT);
+        }
+    }
+}

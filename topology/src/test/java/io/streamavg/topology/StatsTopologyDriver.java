@@ -1,0 +1,91 @@
+package io.streamavg.topology;
+
+import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.ColumnStatsSerde;
+import io.streamavg.wire.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The production topology and Streams settings under {@link TopologyTestDriver}, fed raw lines. */
+final class StatsTopologyDriver implements AutoCloseable {
+
+    private final TopologyConfig config;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<byte[], byte[]> rawLines;
+    private final TestOutputTopic<String, ColumnStats> averages;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final Map<String, ColumnStats> latest = new HashMap<>();
+    private Instant now = Instant.parse("2026-11-24T12:00:00Z");
+
+    StatsTopologyDriver(final Path stateDir, final Map<String, String> options) {
+        final Map<String, String> settings = new HashMap<>(options);
+        settings.put("bootstrap-servers", "never-contacted:9092");
+        settings.put(TopologyConfig.STATE_DIR, stateDir.toString());
+        config = new TopologyConfig(settings);
+        final Properties props = TopologyService.streamsProperties(config);
+        driver = new TopologyTestDriver(StatsTopology.build(config), props, now);
+        rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
+        averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ColumnStatsSerde());
+        deadLetters = driver.createOutputTopic(Topics.RAW_LINES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Pipes each line as one raw record, then lets one commit interval pass so partials are flushed. */
+    StatsTopologyDriver send(final String... lines) {
+        for (final String line : lines) {
+            sendBytes(line.getBytes(StandardCharsets.UTF_8));
+        }
+        return flush();
+    }
+
+    StatsTopologyDriver send(final List<String> lines) {
+        return send(lines.toArray(String[]::new));
+    }
+
+    StatsTopologyDriver sendBytes(final byte[] line) {
+        now = now.plusMillis(1);
+        rawLines.pipeInput(new TestRecord<>(null, line, now));
+        return this;
+    }
+
+    StatsTopologyDriver flush() {
+        final Duration interval = config.commitInterval();
+        now = now.plus(interval);
+        driver.advanceWallClockTime(interval);
+        return this;
+    }
+
+    /** The latest statistics per column published on column-averages so far. */
+    Map<String, ColumnStats> averages() {
+        averages.readKeyValuesToList().forEach(update -> latest.put(update.key, update.value));
+        return Map.copyOf(latest);
+    }
+
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    Map<String, RunningStats> columnStatsStore() {
+        final Map<String, RunningStats> store = new HashMap<>();
+        driver.<String, RunningStats>getKeyValueStore(StatsTopology.COLUMN_STATS_STORE).all()
+                .forEachRemaining(entry -> store.put(entry.key, entry.value));
+        return store;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

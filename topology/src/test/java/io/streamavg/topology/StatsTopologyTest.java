@@ -1,0 +1,247 @@
+package io.streamavg.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamavg.testkit.DataSet;
+import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.DeadLetterHeaders;
+import io.streamavg.wire.RejectReason;
+import io.streamavg.wire.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StatsTopologyTest {
+
+    /** Relative tolerance for statistics against a reference computed another way. */
+    private static final double RELATIVE = 1e-9;
+
+    @TempDir
+    Path stateDir;
+
+    private StatsTopologyDriver driver;
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private StatsTopologyDriver driver(final Map<String, String> options) {
+        driver = new StatsTopologyDriver(stateDir, options);
+        return driver;
+    }
+
+    @Test
+    void shouldAverageEachColumnOfTheOriginalExample() {
+        final Map<String, ColumnStats> averages = driver(Map.of()).send("1,2,3", "4,5,6", "7,8,9").averages();
+
+        assertThat(averages).containsOnlyKeys("0", "1", "2");
+        assertThat(averages.get("0")).isEqualTo(new ColumnStats("0", 3, 12.0, 4.0, 1.0, 7.0, Math.sqrt(6.0)));
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 3, 15.0, 5.0, 2.0, 8.0, Math.sqrt(6.0)));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 3, 18.0, 6.0, 3.0, 9.0, Math.sqrt(6.0)));
+        assertThat(driver.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepCountingAcrossFlushes() {
+        driver(Map.of()).send("1,10").send("3,30");
+
+        assertThat(driver.averages().get("0")).isEqualTo(new ColumnStats("0", 2, 4.0, 2.0, 1.0, 3.0, 1.0));
+        assertThat(driver.averages().get("1")).isEqualTo(new ColumnStats("1", 2, 40.0, 20.0, 10.0, 30.0, 10.0));
+    }
+
+    @Test
+    void shouldSkipEmptyCellsAndEmptyLinesLikePandas() {
+        final Map<String, ColumnStats> averages = driver(Map.of())
+                .send("1,,3", "", ",5,", " , ", "7,8,9").averages();
+
+        assertThat(averages.get("0")).isEqualTo(new ColumnStats("0", 2, 8.0, 4.0, 1.0, 7.0, 3.0));
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 2, 13.0, 6.5, 5.0, 8.0, 1.5));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 2, 12.0, 6.0, 3.0, 9.0, 3.0));
+        assertThat(driver.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldReadQuotedCellsAndSpacesAroundNumbers() {
+        final Map<String, ColumnStats> averages = driver(Map.of())
+                .send("\"1\", 2 ,\"3.5\"", " \"-1e1\" ,\" 4 \",\"\"").averages();
+
+        assertThat(averages.get("0")).isEqualTo(new ColumnStats("0", 2, -9.0, -4.5, -10.0, 1.0, 5.5));
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 2, 6.0, 3.0, 2.0, 4.0, 1.0));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 1, 3.5, 3.5, 3.5, 3.5, 0.0));
+    }
+
+    @Test
+    void shouldNameColumnsByPositionWhenLinesAreRagged() {
+        final Map<String, ColumnStats> averages = driver(Map.of()).send("1", "2,20,200", "3,30").averages();
+
+        assertThat(averages.get("0").count()).isEqualTo(3);
+        assertThat(averages.get("0").mean()).isEqualTo(2.0);
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 2, 50.0, 25.0, 20.0, 30.0, 5.0));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 1, 200.0, 200.0, 200.0, 200.0, 0.0));
+    }
+
+    @ParameterizedTest(name = "delimiter {0}")
+    @CsvSource(delimiter = '#', value = {
+        ";   # 1;2.5;\"3\"",
+        "\\t # 1\t2.5\t3.0",
+        "|   # 1|2.5|\"3\""})
+    void shouldSplitAtTheConfiguredDelimiter(final String delimiter, final String line) {
+        final Map<String, ColumnStats> averages = driver(Map.of(TopologyConfig.DELIMITER, delimiter)).send(line).averages();
+
+        assertThat(averages).containsOnlyKeys("0", "1", "2");
+        assertThat(averages.get("0").sum()).isEqualTo(1.0);
+        assertThat(averages.get("1").sum()).isEqualTo(2.5);
+        assertThat(averages.get("2").sum()).isEqualTo(3.0);
+        assertThat(driver.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldNotSplitAtACommaWhenAnotherDelimiterIsConfigured() {
+        driver(Map.of(TopologyConfig.DELIMITER, ";")).send("1,5;2");
+
+        assertThat(driver.averages()).isEmpty();
+        assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                .containsExactly(RejectReason.NON_NUMERIC.code());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "non-numeric           | 4,x,6",
+        "non-numeric           | 4,0x10,6",
+        "non-numeric           | 4,1.0d,6",
+        "non-numeric           | 4,1e,6",
+        "not-finite            | 4,NaN,6",
+        "not-finite            | 4,-Infinity,6",
+        "not-finite            | 4,1e400,6",
+        "malformed-quoting     | 4,\"5,6",
+        "malformed-quoting     | 4,\"5\"x,6"})
+    void shouldSendABadLineWholeToTheDeadLetterTopicWithoutChangingAnyStatistic(final String reason, final String line) {
+        driver(Map.of()).send("1,2,3");
+        final Map<String, ColumnStats> before = driver.averages();
+
+        driver.send(line);
+
+        assertThat(driver.averages()).isEqualTo(before);
+        final List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(line);
+        assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.REASON)).isEqualTo(reason);
+        assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.DETAIL)).startsWith("column ");
+        assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_LINES);
+        assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    @Test
+    void shouldRejectInvalidUtf8AndTooManyColumnsWithTheirReasons() {
+        final byte[] invalid = {'1', ',', (byte) 0xC3, (byte) 0x28};
+        driver(Map.of(TopologyConfig.MAX_COLUMNS, "3")).send("1,2,3");
+        final Map<String, ColumnStats> before = driver.averages();
+
+        driver.sendBytes(invalid).send("1,2,3,4");
+
+        assertThat(driver.averages()).isEqualTo(before);
+        final List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
+        assertThat(dead).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                .containsExactly(RejectReason.INVALID_UTF8.code(), RejectReason.TOO_MANY_COLUMNS.code());
+        assertThat(dead.get(0).value()).isEqualTo(invalid);
+    }
+
+    @Test
+    void shouldEqualAStraightforwardReferenceOnRandomData() {
+        final Random random = new Random(42);
+        final int columns = 6;
+        final List<String> lines = new ArrayList<>();
+        final List<List<Double>> byColumn = new ArrayList<>();
+        IntStream.range(0, columns).forEach(c -> byColumn.add(new ArrayList<>()));
+        for (int i = 0; i < 2_000; i++) {
+            final List<String> cells = new ArrayList<>();
+            for (int c = 0; c < columns; c++) {
+                if (random.nextInt(10) == 0) {
+                    cells.add(""); // missing
+                } else {
+                    final double value = (random.nextDouble() - 0.3) * Math.pow(10, c) + c * 1e6;
+                    byColumn.get(c).add(value);
+                    cells.add(Double.toString(value));
+                }
+            }
+            lines.add(String.join(",", cells));
+        }
+        driver(Map.of());
+        // Several flushes, so partials are merged more than once.
+        for (int from = 0; from < lines.size(); from += 300) {
+            driver.send(lines.subList(from, Math.min(lines.size(), from + 300)));
+        }
+
+        final Map<String, ColumnStats> averages = driver.averages();
+        for (int c = 0; c < columns; c++) {
+            final List<Double> values = byColumn.get(c);
+            final double mean = values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+            final double variance = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / values.size();
+            final ColumnStats stats = averages.get(String.valueOf(c));
+            assertThat(stats.count()).isEqualTo(values.size());
+            assertThat(stats.mean()).isCloseTo(mean, within(Math.abs(mean) * RELATIVE));
+            assertThat(stats.stddev()).isCloseTo(Math.sqrt(variance), within(Math.sqrt(variance) * RELATIVE));
+            assertThat(stats.min()).isEqualTo(values.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+            assertThat(stats.max()).isEqualTo(values.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        }
+    }
+
+    @Test
+    void shouldMatchPandasOnIris() {
+        assertMatchesReference(DataSet.iris());
+    }
+
+    @Test
+    void shouldMatchPandasOnWine() {
+        assertMatchesReference(DataSet.wine());
+    }
+
+    private void assertMatchesReference(final DataSet data) {
+        final Map<String, ColumnStats> averages = driver(Map.of()).send(data.lines()).averages();
+
+        assertThat(averages).containsOnlyKeys(data.columns().keySet());
+        data.columns().forEach((column, expected) -> {
+            final ColumnStats actual = averages.get(column);
+            assertThat(actual.count()).as("count of %s", column).isEqualTo(expected.count());
+            assertThat(actual.mean()).as("mean of %s", column).isCloseTo(expected.mean(), within(Math.abs(expected.mean()) * RELATIVE));
+            assertThat(actual.min()).as("min of %s", column).isEqualTo(expected.min());
+            assertThat(actual.max()).as("max of %s", column).isEqualTo(expected.max());
+            assertThat(actual.stddev()).as("stddev of %s", column).isCloseTo(expected.stddev(), within(expected.stddev() * RELATIVE));
+        });
+        assertThat(driver.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheCumulativeStatisticsInTheColumnStatsStore() {
+        driver(Map.of()).send("1,2", "3,4");
+
+        assertThat(driver.columnStatsStore()).containsOnlyKeys("0", "1");
+        assertThat(driver.columnStatsStore().get("0").toColumnStats("0")).isEqualTo(driver.averages().get("0"));
+    }
+
+    @Test
+    void shouldKeepTheInternalTopicAndStoreNamesStable() {
+        final String description = StatsTopology.build(new TopologyConfig(Map.of("bootstrap-servers", "x:1"))).describe().toString();
+
+        // Renaming any of these orphans the state of running deployments: change them only on purpose.
+        final List<String> names = List.of("raw-lines-source", "parse-line", "line-rejected", "dead-letter-headers",
+                "line-cells", "partial-stats", "line-partials", "column-partials-repartition", "merge-partials", "column-stats",
+                "column-averages-sink", "raw-lines-dlq-sink");
+        assertThat(names).allSatisfy(name -> assertThat(description).contains(name));
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+}
