@@ -122,7 +122,7 @@ public final class CommandLine {
             case BOOLEAN -> "true|false";
             default -> key.validator instanceof ConfigDef.ValidString
                     || key.validator instanceof ConfigDef.CaseInsensitiveValidString
-                    ? key.validator.toString().replaceAll("[\\[\\] ]", "").replace(',', '|')
+                    ? key.validator.toString().replace("(case insensitive)", "").replaceAll("[\\[\\] ]", "").replace(',', '|')
                     : "text";
         };
     }

@@ -54,6 +54,7 @@ public final class ServiceRunner {
             service.close();
             return 1;
         }
+        LOG.info("streamavg {}: HTTP on port {} (GET /health)", command.name(), http.port());
         final Thread hook = new Thread(() -> {
             LOG.info("Stopping {}", command.name());
             service.close();
@@ -66,7 +67,7 @@ public final class ServiceRunner {
                 fatal.compareAndSet(null, error);
                 stopped.countDown();
             });
-            LOG.info("streamavg {} started; HTTP on port {}", command.name(), http.port());
+            LOG.info("streamavg {} started", command.name());
             stopped.await();
         } catch (Exception e) {
             fatal.compareAndSet(null, e);

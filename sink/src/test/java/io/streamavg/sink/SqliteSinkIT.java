@@ -1,0 +1,218 @@
+package io.streamavg.sink;
+
+import static io.streamavg.sink.AveragesTableTest.execute;
+import static io.streamavg.sink.AveragesTableTest.query;
+import static io.streamavg.sink.AveragesTableTest.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamavg.broker.EmbeddedKafkaBroker;
+import io.streamavg.service.Readiness;
+import io.streamavg.service.TopicSetup;
+import io.streamavg.sink.AveragesTableTest.Row;
+import io.streamavg.testkit.Eventually;
+import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.ColumnStatsSerde;
+import io.streamavg.wire.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig.SynchronousMode;
+
+@Timeout(120)
+class SqliteSinkIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ColumnStatsSerde SERDE = new ColumnStatsSerde();
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @TempDir
+    static Path brokerDir;
+    private static EmbeddedKafkaBroker broker;
+    private static Admin admin;
+    private static KafkaProducer<String, byte[]> producer;
+
+    @TempDir
+    Path dir;
+
+    /** Next offset per partition of what this test produced: where the sink must end up. */
+    private final Map<Integer, Long> produced = new HashMap<>();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedKafkaBroker.start(brokerDir, 0);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        TopicSetup.createMissing(admin, Topics.definitions(2), TIMEOUT);
+        TopicSetup.awaitServed(admin, List.of(Topics.COLUMN_AVERAGES), TIMEOUT);
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldApplyOnlyTheNewRecordWhenRestartedOnTheSameDatabase() throws Exception {
+        final Path db = dir.resolve("processed_data.db");
+        // Column 0 sees 1, 4, 7; column 1 sees 2.5, 3.5; column 2 sees 10.
+        send(Topics.COLUMN_AVERAGES, "0", new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0), 1);
+        send(Topics.COLUMN_AVERAGES, "1", new ColumnStats("1", 1, 2.5, 2.5, 2.5, 2.5, 0.0), 2);
+        send(Topics.COLUMN_AVERAGES, "0", new ColumnStats("0", 2, 5.0, 2.5, 1.0, 4.0, 1.5), 3);
+        send(Topics.COLUMN_AVERAGES, "2", new ColumnStats("2", 1, 10.0, 10.0, 10.0, 10.0, 0.0), 4);
+        send(Topics.COLUMN_AVERAGES, "0", new ColumnStats("0", 3, 12.0, 4.0, 1.0, 7.0, 2.449489742783178), 5);
+        send(Topics.COLUMN_AVERAGES, "1", new ColumnStats("1", 2, 6.0, 3.0, 2.5, 3.5, 0.5), 6);
+        final Row zero = new Row("0", 4.0, 3, 12.0, 1.0, 7.0, 2.449489742783178, "2026-03-01T10:00:05Z");
+        final Row two = new Row("2", 10.0, 1, 10.0, 10.0, 10.0, 0.0, "2026-03-01T10:00:04Z");
+
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        final SqliteSink first = new SqliteSink(config(db, "restart-first"));
+        try {
+            first.start(fatal::set);
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(first.readiness()).isEqualTo(Readiness.up()));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:00:06Z"), two)));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, Topics.COLUMN_AVERAGES)).isEqualTo(produced));
+        } finally {
+            first.close();
+        }
+        assertThat(first.readiness()).isEqualTo(Readiness.down("closed"));
+
+        execute(db,
+                "CREATE TABLE writes (n INTEGER NOT NULL)",
+                "INSERT INTO writes VALUES (0)",
+                "CREATE TRIGGER count_inserts AFTER INSERT ON averages BEGIN UPDATE writes SET n = n + 1; END",
+                "CREATE TRIGGER count_updates AFTER UPDATE ON averages BEGIN UPDATE writes SET n = n + 1; END");
+        send(Topics.COLUMN_AVERAGES, "1", new ColumnStats("1", 3, 12.0, 4.0, 2.5, 6.0, 1.4719601443879744), 7);
+
+        // A new consumer group has no offsets in Kafka and would read from the beginning: only the
+        // database's offsets can keep the sink from applying the six earlier records again.
+        final SqliteSink second = new SqliteSink(config(db, "restart-second"));
+        try {
+            second.start(fatal::set);
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 4.0, 3, 12.0, 2.5, 6.0, 1.4719601443879744, "2026-03-01T10:00:07Z"), two)));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, Topics.COLUMN_AVERAGES)).isEqualTo(produced));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(second.counters()).isEqualTo(new SqliteSink.Counters(1, 1, 0)));
+        } finally {
+            second.close();
+        }
+        assertThat(query(db, "SELECT n FROM writes")).containsExactly(List.of(1));
+        assertThat(fatal.get()).isNull();
+    }
+
+    @Test
+    void shouldSkipAndCountARecordWhenItsValueIsNotJson() throws Exception {
+        final String topic = createTopic("column-averages-not-json");
+        final Path db = dir.resolve("processed_data.db");
+        send(topic, "0", new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0), 1);
+        send(topic, "0", "{\"column\":\"0\",\"count\":".getBytes(StandardCharsets.UTF_8), 2);
+        send(topic, "0", new ColumnStats("0", 2, 5.0, 2.5, 1.0, 4.0, 1.5), 3);
+        send(topic, "1", new ColumnStats("1", 1, 2.5, 2.5, 2.5, 2.5, 0.0), 4);
+
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        final SqliteSink sink = new SqliteSink(config(db, "not-json"), topic);
+        try {
+            sink.start(fatal::set);
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(
+                    new Row("0", 2.5, 2, 5.0, 1.0, 4.0, 1.5, "2026-03-01T10:00:03Z"),
+                    new Row("1", 2.5, 1, 2.5, 2.5, 2.5, 0.0, "2026-03-01T10:00:04Z"))));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, topic)).isEqualTo(produced));
+            assertThat(sink.counters().recordsSkipped()).isEqualTo(1);
+            assertThat(sink.counters().rowsWritten()).isEqualTo(3);
+            assertThat(sink.readiness()).isEqualTo(Readiness.up());
+        } finally {
+            sink.close();
+        }
+        assertThat(fatal.get()).isNull();
+    }
+
+    @Test
+    void shouldReportAFatalErrorAndStopWhenTheDatabaseKeepsFailing() throws Exception {
+        final String topic = createTopic("column-averages-db-failure");
+        final Path db = dir.resolve("processed_data.db");
+        AveragesTable.open(db, SynchronousMode.NORMAL).close();
+        execute(db, "CREATE TRIGGER broken BEFORE INSERT ON averages BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+        send(topic, "0", new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0), 1);
+
+        final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
+        final SqliteSink sink = new SqliteSink(config(db, "db-failure"), topic);
+        try {
+            sink.start(fatal::complete);
+            final Throwable error = fatal.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(error).isInstanceOf(SQLException.class).hasMessageContaining("disk on fire");
+            assertThat(sink.readiness().ready()).isFalse();
+            assertThat(sink.readiness().reason()).startsWith("failed: ").contains("disk on fire");
+            assertThat(sink.counters()).isEqualTo(new SqliteSink.Counters(0, 0, 0));
+        } finally {
+            sink.close();
+        }
+        assertThat(sink.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(rows(db)).isEmpty();
+        assertThat(storedOffsets(db, topic)).isEmpty();
+    }
+
+    private static SinkConfig config(final Path db, final String group) {
+        return new SinkConfig(Map.of("bootstrap-servers", broker.bootstrapServers(), "db", db.toString(), "group-id", group));
+    }
+
+    /** A topic of this test's own, made like the pipeline's column-averages topic. */
+    private static String createTopic(final String name) throws Exception {
+        final NewTopic template = Topics.definitions(2).stream()
+                .filter(topic -> topic.name().equals(Topics.COLUMN_AVERAGES)).findFirst().orElseThrow();
+        TopicSetup.createMissing(admin, List.of(new NewTopic(name, Optional.of(template.numPartitions()), Optional.empty())
+                .configs(template.configs())), TIMEOUT);
+        TopicSetup.awaitServed(admin, List.of(name), TIMEOUT);
+        return name;
+    }
+
+    private void send(final String topic, final String column, final ColumnStats stats, final int secondsAfterT0) throws Exception {
+        send(topic, column, SERDE.serialize(topic, stats), secondsAfterT0);
+    }
+
+    /** Sends to the column's partition (as the topology would) and waits for the acknowledgement. */
+    private void send(final String topic, final String column, final byte[] value, final int secondsAfterT0) throws Exception {
+        final RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, null,
+                T0.plusSeconds(secondsAfterT0).toEpochMilli(), column, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        produced.merge(metadata.partition(), metadata.offset() + 1, Math::max);
+    }
+
+    private static Map<Integer, Long> storedOffsets(final Path db, final String topic) {
+        final Map<Integer, Long> offsets = new HashMap<>();
+        for (final List<Object> row : query(db, "SELECT partition, next_offset FROM sink_offsets WHERE topic = '" + topic + "'")) {
+            offsets.put(((Number) row.get(0)).intValue(), ((Number) row.get(1)).longValue());
+        }
+        return offsets;
+    }
+}
