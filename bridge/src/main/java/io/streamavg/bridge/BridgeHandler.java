@@ -1,0 +1,127 @@
+package io.streamavg.bridge;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.streamavg.wire.DeadLetterHeaders;
+import io.streamavg.wire.RejectReason;
+import io.streamavg.wire.Topics;
+import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: publishes each line the {@link LineFramer} cuts, unchanged, to
+ * raw-lines (over-long ones to raw-lines-dlq), and stops reading from the client while too many
+ * of its sends are unanswered.
+ */
+final class BridgeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeHandler.class);
+
+    /**
+     * Unanswered sends at which the connection stops reading. 10k typical lines (about 0.7 MB)
+     * cover several linger-and-acknowledge round trips at the 300k lines/s one producer sustains,
+     * so a healthy broker never pauses a client; a slow or absent one stops the client instead of
+     * filling the producer's buffer, whose exhaustion would block the event loop in send().
+     */
+    static final int MAX_UNACKNOWLEDGED = 10_000;
+    /** Reading resumes once half are answered, so that a client is not paused and resumed line by line. */
+    static final int RESUME_AT = MAX_UNACKNOWLEDGED / 2;
+
+    private final Producer<byte[], byte[]> producer;
+    private final BridgeCounters.Tally tally;
+    private final String client;
+    private final AtomicInteger unacknowledged = new AtomicInteger();
+
+    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeCounters.Tally tally, final String client) {
+        this.producer = producer;
+        this.tally = tally;
+        this.client = client;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (msg instanceof LineFramer.Line line) {
+            tally.received.increment();
+            send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), null, line.bytes()));
+        } else if (msg instanceof LineFramer.OverlongLine line) {
+            tally.received.increment();
+            tally.tooLong.increment();
+            LOG.debug("A line of at least {} bytes from {} goes to {}", line.bytesSeen(), client, Topics.RAW_LINES_DLQ);
+            final ProducerRecord<byte[], byte[]> record =
+                    new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, line.receivedAt(), null, line.firstBytes());
+            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REASON, RejectReason.LINE_TOO_LONG.code());
+            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.DETAIL,
+                    "line of at least " + line.bytesSeen() + " bytes exceeds --" + BridgeConfig.MAX_LINE_BYTES + " " + line.limit());
+            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_CLIENT, client);
+            send(ctx.channel(), record);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void send(final Channel channel, final ProducerRecord<byte[], byte[]> record) {
+        if (unacknowledged.incrementAndGet() >= MAX_UNACKNOWLEDGED && channel.config().isAutoRead()) {
+            LOG.debug("Pausing {}: {} sends unanswered", client, MAX_UNACKNOWLEDGED);
+            channel.config().setAutoRead(false);
+        }
+        try {
+            // May block the event loop while the producer fetches metadata or waits for buffer
+            // space; the pause above keeps the latter rare.
+            producer.send(record, (metadata, error) -> answered(channel, record.topic(), error));
+        } catch (RuntimeException e) {
+            answered(channel, record.topic(), e);
+        }
+    }
+
+    /** Runs on the producer's I/O thread: count, log, and hand any resume to the event loop. */
+    private void answered(final Channel channel, final String topic, final Exception error) {
+        if (error == null) {
+            tally.published.increment();
+        } else {
+            tally.sendFailures.increment();
+            LOG.warn("Could not publish a line from {} to {}", client, topic, error);
+        }
+        if (unacknowledged.decrementAndGet() == RESUME_AT) {
+            try {
+                channel.eventLoop().execute(() -> resume(channel));
+            } catch (RejectedExecutionException e) {
+                // The bridge is shutting down: there is nothing left to read.
+            }
+        }
+    }
+
+    private void resume(final Channel channel) {
+        // Reading may have pushed the count up again since this was scheduled; a later descent
+        // through RESUME_AT schedules another resume.
+        if (unacknowledged.get() <= RESUME_AT && !channel.config().isAutoRead()) {
+            LOG.debug("Resuming {}", client);
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The client has said all it will; the bridge sends nothing back.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Connection from {} failed: {}", client, cause.toString());
+        } else {
+            LOG.warn("Closing the connection from {}", client, cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,213 @@
+package io.streamavg.bridge;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.streamavg.config.KafkaClientSettings;
+import io.streamavg.service.Readiness;
+import io.streamavg.service.Service;
+import io.streamavg.service.ServiceRunner;
+import io.streamavg.service.TopicSetup;
+import io.streamavg.wire.Topics;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP ingest server: every line a client writes becomes one record on raw-lines, unchanged,
+ * timestamped with the time it was received. It owns the event loops, the listening socket and
+ * the producer; {@link BridgeChannelInitializer} sets up each connection.
+ */
+public final class BridgeServer implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
+    static final List<String> TOPICS = List.of(Topics.RAW_LINES, Topics.RAW_LINES_DLQ);
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration NETWORK_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Returns once the broker serves every partition of {@link #TOPICS}, or throws. */
+    @FunctionalInterface
+    interface TopicCheck {
+        void awaitServed(Duration timeout) throws Exception;
+    }
+
+    private final BridgeConfig config;
+    private final Producer<byte[], byte[]> producer;
+    private final TopicCheck topicCheck;
+    private final BridgeCounters.Tally tally = new BridgeCounters.Tally();
+    private volatile Readiness readiness = Readiness.down("not started");
+
+    // Guarded by this: start and close may race (a shutdown hook during start).
+    private boolean started;
+    private boolean closed;
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private ChannelGroup clients;
+    private Channel listener;
+
+    public BridgeServer(final BridgeConfig config) {
+        this(config, new KafkaProducer<>(producerSettings(config), new ByteArraySerializer(), new ByteArraySerializer()),
+                timeout -> {
+                    try (Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
+                        TopicSetup.awaitServed(admin, TOPICS, timeout);
+                    }
+                });
+    }
+
+    /** For tests: a stand-in producer, and a stand-in for asking the broker about the topics. */
+    BridgeServer(final BridgeConfig config, final Producer<byte[], byte[]> producer, final TopicCheck topicCheck) {
+        this.config = config;
+        this.producer = producer;
+        this.topicCheck = topicCheck;
+    }
+
+    static Map<String, Object> producerSettings(final BridgeConfig config) {
+        final Map<String, Object> settings = clientSettings(config, ProducerConfig.configNames());
+        // Not the user's to weaken: every acknowledged line is in the log, once.
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Tuning, which --kafka-config may change.
+        settings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        settings.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return settings;
+    }
+
+    /** The pass-through settings this client knows, so that it does not log the others as unused. */
+    private static Map<String, Object> clientSettings(final BridgeConfig config, final Set<String> known) {
+        final Map<String, Object> settings = new HashMap<>(KafkaClientSettings.resolve(config));
+        settings.keySet().retainAll(known);
+        return settings;
+    }
+
+    @Override
+    public void start(final Consumer<Throwable> onFatal) throws Exception {
+        synchronized (this) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "closed" : "already started");
+            }
+            started = true;
+            readiness = Readiness.down("waiting for partitions of " + String.join(" and ", TOPICS) + " to be served");
+        }
+        try {
+            // Producing right after the topics were created can lose idempotent batches
+            // (KAFKA-15591): no client is accepted before the broker serves every partition.
+            topicCheck.awaitServed(TOPICS_TIMEOUT);
+            // Fetch the producer's metadata now rather than in the first send, on an event loop.
+            TOPICS.forEach(producer::partitionsFor);
+            listen(onFatal);
+        } catch (Exception e) {
+            synchronized (this) {
+                if (!closed) {
+                    readiness = Readiness.down("failed to start: " + e);
+                }
+            }
+            throw e;
+        }
+        LOG.info("Bridge listening on port {}, publishing to {}", port(), Topics.RAW_LINES);
+    }
+
+    private synchronized void listen(final Consumer<Throwable> onFatal) throws InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("closed while starting");
+        }
+        acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        clients = new DefaultChannelGroup("bridge-clients", GlobalEventExecutor.INSTANCE);
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                // A FIN then reaches the framer as an event, so it can tell a clean end from a reset.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new BridgeChannelInitializer(producer, tally, clients,
+                        config.maxLineBytes(), config.maxConnections()));
+        listener = bootstrap.bind(new InetSocketAddress(config.port())).sync().channel();
+        listener.closeFuture().addListener(future -> listenerClosed(onFatal));
+        readiness = Readiness.up();
+    }
+
+    private void listenerClosed(final Consumer<Throwable> onFatal) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            readiness = Readiness.down("the listening socket closed");
+        }
+        onFatal.accept(new IllegalStateException("the bridge's listening socket on port " + config.port() + " closed"));
+    }
+
+    /** The port clients connect to: the one bound, when the configured port is 0. */
+    public synchronized int port() {
+        if (listener == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    @Override
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public BridgeCounters counters() {
+        return tally.snapshot();
+    }
+
+    /**
+     * Stops accepting, closes the connections (an unterminated line in flight is dropped), then
+     * closes the producer, which waits up to {@link ServiceRunner#CLOSE_TIMEOUT} for every line
+     * already sent to be acknowledged; a send still unanswered then fails and is counted as failed.
+     */
+    @Override
+    public void close() {
+        final Channel listening;
+        final ChannelGroup connections;
+        final EventLoopGroup[] groups;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            readiness = Readiness.down("closed");
+            listening = listener;
+            connections = clients;
+            groups = new EventLoopGroup[] {acceptor, workers};
+        }
+        if (listening != null) {
+            listening.close().awaitUninterruptibly(NETWORK_CLOSE_TIMEOUT.toMillis());
+        }
+        if (connections != null) {
+            connections.close().awaitUninterruptibly(NETWORK_CLOSE_TIMEOUT.toMillis());
+        }
+        for (final EventLoopGroup group : groups) {
+            if (group != null) {
+                // No quiet period: every channel is closed already, and no send comes from a closed one.
+                group.shutdownGracefully(0, NETWORK_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .awaitUninterruptibly(NETWORK_CLOSE_TIMEOUT.toMillis());
+            }
+        }
+        // close(timeout) is the bounded flush: a plain flush() first could wait out
+        // delivery.timeout.ms (2 minutes by default) while the broker is away.
+        producer.close(ServiceRunner.CLOSE_TIMEOUT);
+        LOG.info("Bridge closed: {}", counters());
+    }
+}

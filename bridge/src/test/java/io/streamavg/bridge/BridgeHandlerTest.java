@@ -1,0 +1,87 @@
+package io.streamavg.bridge;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** What happens to sends and connections, with a producer whose answers the test controls. */
+class BridgeHandlerTest {
+
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final BridgeCounters.Tally tally = new BridgeCounters.Tally();
+    private final BridgeChannelInitializer initializer = new BridgeChannelInitializer(producer, tally,
+            new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), 100, 2);
+
+    private static void writeLines(final EmbeddedChannel channel, final int lines) {
+        channel.writeInbound(Unpooled.copiedBuffer("1,2\n".repeat(lines), UTF_8));
+    }
+
+    @Test
+    void shouldCountFailedSendAsFailureNotAsPublishedWhenKafkaRejectsIt() {
+        final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        writeLines(channel, 3);
+
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.errorNext(new TimeoutException("expired in the producer's buffer"))).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(3, 2, 1, 0, 0, 1));
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldCountUnansweredSendsAsNeitherPublishedNorFailedWhileKafkaHasNotAnswered() {
+        final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        writeLines(channel, 2);
+
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(2, 0, 0, 0, 0, 1));
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void shouldStopReadingWhenTooManySendsAreUnansweredAndResumeWhenHalfAreAnswered() {
+        final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        writeLines(channel, BridgeHandler.MAX_UNACKNOWLEDGED - 1);
+        assertThat(channel.config().isAutoRead()).isTrue();
+
+        writeLines(channel, 1);
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        for (int i = 0; i < BridgeHandler.MAX_UNACKNOWLEDGED - BridgeHandler.RESUME_AT - 1; i++) {
+            producer.completeNext();
+        }
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        producer.completeNext();
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(tally.snapshot().published()).isEqualTo(BridgeHandler.MAX_UNACKNOWLEDGED - BridgeHandler.RESUME_AT);
+    }
+
+    @Test
+    void shouldRefuseAndCountConnectionWhenMaxConnectionsAreOpen() {
+        final EmbeddedChannel first = new EmbeddedChannel(initializer);
+        final EmbeddedChannel second = new EmbeddedChannel(initializer);
+        final EmbeddedChannel refused = new EmbeddedChannel(initializer);
+
+        assertThat(first.isOpen()).isTrue();
+        assertThat(second.isOpen()).isTrue();
+        assertThat(refused.isOpen()).isFalse();
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(0, 0, 0, 0, 1, 2));
+
+        first.close();
+        final EmbeddedChannel accepted = new EmbeddedChannel(initializer);
+        assertThat(accepted.isOpen()).isTrue();
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(0, 0, 0, 0, 1, 2));
+    }
+}

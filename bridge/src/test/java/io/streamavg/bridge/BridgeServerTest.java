@@ -1,0 +1,147 @@
+package io.streamavg.bridge;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamavg.config.CommandLine;
+import io.streamavg.service.Readiness;
+import io.streamavg.testkit.Eventually;
+import io.streamavg.wire.Topics;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The server over real TCP, with a stand-in producer and no broker. */
+@Timeout(30)
+class BridgeServerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final BridgeConfig config = new BridgeConfig(Map.of("bootstrap-servers", "unused:9092", "port", "0"));
+    private BridgeServer server;
+
+    @AfterEach
+    void closeServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private BridgeServer started() throws Exception {
+        server = new BridgeServer(config, producer, timeout -> { });
+        server.start(error -> { });
+        return server;
+    }
+
+    private List<String> published() {
+        return producer.history().stream()
+                .filter(record -> record.topic().equals(Topics.RAW_LINES))
+                .map(record -> new String(record.value(), UTF_8))
+                .toList();
+    }
+
+    @Test
+    void shouldPublishEveryLineIncludingAnUnterminatedLastOneWhenClientEndsItsOutput() throws Exception {
+        started();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            final OutputStream out = socket.getOutputStream();
+            out.write("1,2\r\n3,".getBytes(UTF_8));
+            out.flush();
+            out.write("4\n\n5,6".getBytes(UTF_8));
+            socket.shutdownOutput();
+            // The bridge closes the connection once it has read everything.
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+
+        assertThat(published()).containsExactly("1,2", "3,4", "", "5,6");
+        Eventually.assertWithin(WAIT, () -> assertThat(server.counters()).isEqualTo(new BridgeCounters(4, 4, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void shouldDropAnUnterminatedLineWhenClientResetsTheConnection() throws Exception {
+        started();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.getOutputStream().write("1,2\n3,".getBytes(UTF_8));
+            Eventually.assertWithin(WAIT, () -> assertThat(server.counters().received()).isEqualTo(1));
+            socket.setSoLinger(true, 0); // close() now sends a reset
+        }
+
+        Eventually.assertWithin(WAIT, () -> assertThat(server.counters().openConnections()).isZero());
+        assertThat(published()).containsExactly("1,2");
+        assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 0, 0, 0));
+    }
+
+    @Test
+    void shouldReportWhyItIsNotReadyUntilTopicsAreServedAndWhenClosed() throws Exception {
+        final CountDownLatch served = new CountDownLatch(1);
+        server = new BridgeServer(config, producer, timeout -> assertThat(served.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue());
+        assertThat(server.readiness()).isEqualTo(Readiness.down("not started"));
+
+        final CompletableFuture<Void> start = CompletableFuture.runAsync(() -> {
+            try {
+                server.start(error -> { });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Eventually.assertWithin(WAIT, () -> assertThat(server.readiness())
+                .isEqualTo(Readiness.down("waiting for partitions of raw-lines and raw-lines-dlq to be served")));
+        assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
+
+        served.countDown();
+        start.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(server.readiness()).isEqualTo(Readiness.up());
+        assertThat(server.port()).isPositive();
+
+        server.close();
+        assertThat(server.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(producer.closed()).isTrue();
+        server.close();
+        assertThat(server.readiness()).isEqualTo(Readiness.down("closed"));
+    }
+
+    @Test
+    void shouldFailToStartAndStayNotReadyWhenTopicsAreNotServedInTime() {
+        server = new BridgeServer(config, producer, timeout -> {
+            throw new TimeoutException("partitions of [raw-lines, raw-lines-dlq] not served within " + timeout);
+        });
+
+        assertThatThrownBy(() -> server.start(error -> { }))
+                .isInstanceOf(TimeoutException.class)
+                .hasMessage("partitions of [raw-lines, raw-lines-dlq] not served within PT1M");
+        assertThat(server.readiness()).isEqualTo(Readiness.down("failed to start: java.util.concurrent.TimeoutException: "
+                + "partitions of [raw-lines, raw-lines-dlq] not served within PT1M"));
+    }
+
+    @Test
+    void shouldKeepIdempotenceAndAcksAllButLetTuningThroughWhenKafkaSettingsSayOtherwise() {
+        final BridgeConfig passThrough = new BridgeConfig(CommandLine.parse(BridgeConfig.DEFINITION,
+                List.of("--bootstrap-servers", "kafka:9092"),
+                Map.of("STREAMAVG_KAFKA_ACKS", "1", "STREAMAVG_KAFKA_ENABLE_IDEMPOTENCE", "false",
+                        "STREAMAVG_KAFKA_LINGER_MS", "20", "STREAMAVG_KAFKA_GROUP_ID", "consumers-only")));
+
+        assertThat(BridgeServer.producerSettings(passThrough)).isEqualTo(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, "20",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+    }
+}

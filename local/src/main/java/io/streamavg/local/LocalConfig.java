@@ -1,0 +1,85 @@
+package io.streamavg.local;
+
+import io.streamavg.bridge.BridgeConfig;
+import io.streamavg.config.KafkaClientSettings;
+import io.streamavg.http.HttpEndpoints;
+import io.streamavg.sink.SinkConfig;
+import io.streamavg.topology.TopologyConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The options of {@code streamavg local}: its own, then every option of the three services except
+ * those the local stack decides itself (where Kafka is, the one HTTP port, where state lives).
+ */
+public final class LocalConfig extends AbstractConfig {
+
+    public static final String DATA_DIR = "data-dir";
+    public static final String KAFKA_PORT = "kafka-port";
+
+    /** Options of the services that the local stack sets itself. */
+    private static final Set<String> DECIDED_LOCALLY = Set.of(KafkaClientSettings.BOOTSTRAP_SERVERS,
+            KafkaClientSettings.KAFKA_CONFIG, HttpEndpoints.HTTP_PORT, TopologyConfig.STATE_DIR);
+
+    public static final ConfigDef DEFINITION = definition();
+
+    public LocalConfig(final Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    private static ConfigDef definition() {
+        // The options every user needs come first, in DESIGN.md's order.
+        final ConfigDef definition = new ConfigDef()
+                .define(BridgeConfig.DEFINITION.configKeys().get(BridgeConfig.PORT))
+                .define(SinkConfig.DEFINITION.configKeys().get(SinkConfig.DB))
+                .define(DATA_DIR, Type.STRING, "streamavg-data", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Folder of the local broker's data and the topology's state; a restart on the same folder continues where it stopped.")
+                .define(KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.HIGH,
+                        "Port of the in-process Kafka broker on 127.0.0.1, for kcat and Kafka's tools (0 picks a free port).");
+        HttpEndpoints.define(definition);
+        for (final ConfigDef service : new ConfigDef[] {BridgeConfig.DEFINITION, TopologyConfig.DEFINITION, SinkConfig.DEFINITION}) {
+            service.configKeys().values().stream()
+                    .filter(key -> !DECIDED_LOCALLY.contains(key.name) && !definition.names().contains(key.name))
+                    .forEach(definition::define);
+        }
+        return definition;
+    }
+
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR));
+    }
+
+    BridgeConfig bridge(final String bootstrapServers) {
+        return new BridgeConfig(serviceSettings(BridgeConfig.DEFINITION, bootstrapServers, Map.of()));
+    }
+
+    TopologyConfig topology(final String bootstrapServers) {
+        return new TopologyConfig(serviceSettings(TopologyConfig.DEFINITION, bootstrapServers,
+                Map.of(TopologyConfig.STATE_DIR, dataDir().resolve("streams").toString())));
+    }
+
+    SinkConfig sink(final String bootstrapServers) {
+        return new SinkConfig(serviceSettings(SinkConfig.DEFINITION, bootstrapServers, Map.of()));
+    }
+
+    /** The settings of one service: the local options it declares, plus what the stack decides. */
+    private Map<String, Object> serviceSettings(final ConfigDef service, final String bootstrapServers,
+                                                final Map<String, String> decided) {
+        final Map<String, Object> settings = new HashMap<>();
+        values().forEach((name, value) -> {
+            if (service.names().contains(name) && !DECIDED_LOCALLY.contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        settings.putAll(decided);
+        return settings;
+    }
+}

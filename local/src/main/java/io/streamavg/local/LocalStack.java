@@ -1,0 +1,116 @@
+package io.streamavg.local;
+
+import io.streamavg.bridge.BridgeServer;
+import io.streamavg.broker.EmbeddedKafkaBroker;
+import io.streamavg.service.Readiness;
+import io.streamavg.service.Service;
+import io.streamavg.service.TopicSetup;
+import io.streamavg.sink.SqliteSink;
+import io.streamavg.topology.TopologyConfig;
+import io.streamavg.topology.TopologyService;
+import io.streamavg.wire.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code streamavg local}: a real Kafka broker in this process, the topics, then the topology,
+ * the sink and the bridge, the same service classes the separate commands run.
+ */
+public final class LocalStack implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LocalConfig config;
+    private volatile EmbeddedKafkaBroker broker;
+    private volatile TopologyService topology;
+    private volatile SqliteSink sink;
+    private volatile BridgeServer bridge;
+    private volatile boolean closed;
+
+    public LocalStack(final LocalConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public synchronized void start(final Consumer<Throwable> onFatal) throws Exception {
+        broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+        final String bootstrap = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicSetup.createMissing(admin, Topics.definitions(config.getInt(TopologyConfig.PARTITIONS)), TOPIC_TIMEOUT);
+        }
+        topology = new TopologyService(config.topology(bootstrap));
+        topology.start(onFatal);
+        sink = new SqliteSink(config.sink(bootstrap));
+        sink.start(onFatal);
+        // Last, so that clients are accepted only once everything downstream runs.
+        bridge = new BridgeServer(config.bridge(bootstrap));
+        bridge.start(onFatal);
+        LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", bridge.port(), bootstrap,
+                config.dataDir().toAbsolutePath());
+    }
+
+    /** The port clients write lines to. */
+    public int ingestPort() {
+        return bridge.port();
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public BridgeServer bridge() {
+        return bridge;
+    }
+
+    @Override
+    public Readiness readiness() {
+        if (closed) {
+            return Readiness.down("closed");
+        }
+        final Map<String, Readiness> parts = new LinkedHashMap<>();
+        parts.put("broker", broker == null ? Readiness.down("starting") : Readiness.up());
+        parts.put("topology", topology == null ? Readiness.down("not started") : topology.readiness());
+        parts.put("sink", sink == null ? Readiness.down("not started") : sink.readiness());
+        parts.put("bridge", bridge == null ? Readiness.down("not started") : bridge.readiness());
+        return Readiness.allOf(parts);
+    }
+
+    /**
+     * Stops ingest first and lets the bridge deliver what it accepted, then the topology (which
+     * commits what it processed), the sink and the broker: a restart continues from there.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        final List<RuntimeException> failures = new ArrayList<>();
+        for (final AutoCloseable part : new AutoCloseable[] {bridge, topology, sink, broker}) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.error("Closing {} failed", part.getClass().getSimpleName(), e);
+                failures.add(e instanceof RuntimeException re ? re : new IllegalStateException(e));
+            }
+        }
+        if (!failures.isEmpty()) {
+            final RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        LOG.info("streamavg local stopped");
+    }
+}

@@ -1,0 +1,134 @@
+package io.streamavg.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamavg.testkit.DataSet;
+import io.streamavg.testkit.Eventually;
+import io.streamavg.wire.DeadLetterHeaders;
+import io.streamavg.wire.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end scenarios: lines over TCP in, rows in SQLite out, through a real broker. A subclass
+ * supplies the pipeline (in-process broker, or a broker in a container) and every scenario runs on
+ * each.
+ */
+@Timeout(180)
+abstract class PipelineScenarios {
+
+    /** Relative tolerance against pandas' statistics: the sums are compensated, so only the last bits may differ. */
+    static final double RELATIVE = 1e-9;
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+    static final int CLIENTS = 8;
+
+    /** A running pipeline: bridge, topology and sink on one broker, writing to one database. */
+    interface Pipeline extends AutoCloseable {
+        int ingestPort();
+
+        String bootstrapServers();
+
+        /** Lines the bridge has had acknowledged by Kafka so far. */
+        long linesPublished();
+
+        @Override
+        void close();
+    }
+
+    @TempDir
+    Path work;
+
+    /** Starts a pipeline keeping its state in {@code dataDir} and writing {@code db}; same folders, same state. */
+    abstract Pipeline start(Path dataDir, Path db) throws Exception;
+
+    @Test
+    void shouldMatchPandasOnIrisSentByEightClientsCuttingLinesAnywhere() throws Exception {
+        assertPipelineMatches(DataSet.iris());
+    }
+
+    @Test
+    void shouldMatchPandasOnWineSentByEightClientsCuttingLinesAnywhere() throws Exception {
+        assertPipelineMatches(DataSet.wine());
+    }
+
+    private void assertPipelineMatches(final DataSet data) throws Exception {
+        final Path db = work.resolve("averages.db");
+        try (Pipeline pipeline = start(work.resolve("data"), db)) {
+            LineClients.send(pipeline.ingestPort(), data.lines(), CLIENTS, 7);
+
+            Eventually.assertWithin(DEADLINE, () -> assertRowsMatch(db, data));
+            assertThat(TopicContents.read(pipeline.bootstrapServers(), Topics.RAW_LINES_DLQ)).isEmpty();
+            assertThat(pipeline.linesPublished()).isEqualTo(data.lines().size());
+        }
+    }
+
+    @Test
+    void shouldCountEveryLineExactlyOnceAcrossARestart() throws Exception {
+        final DataSet iris = DataSet.iris();
+        final List<String> first = iris.lines().subList(0, 100);
+        final List<String> rest = iris.lines().subList(100, iris.lines().size());
+        final Path dataDir = work.resolve("data");
+        final Path db = work.resolve("averages.db");
+
+        try (Pipeline pipeline = start(dataDir, db)) {
+            LineClients.send(pipeline.ingestPort(), first, CLIENTS, 11);
+            // Stop as soon as Kafka has the lines, whether or not the topology has counted them yet.
+            Eventually.assertWithin(DEADLINE, () -> assertThat(pipeline.linesPublished()).isEqualTo(first.size()));
+        }
+        try (Pipeline pipeline = start(dataDir, db)) {
+            LineClients.send(pipeline.ingestPort(), rest, CLIENTS, 13);
+
+            Eventually.assertWithin(DEADLINE, () -> assertRowsMatch(db, iris));
+            assertThat(TopicContents.read(pipeline.bootstrapServers(), Topics.RAW_LINES)).hasSize(iris.lines().size());
+        }
+    }
+
+    @Test
+    void shouldSendBadLinesToTheDeadLetterTopicAndCountOnlyTheGoodOnes() throws Exception {
+        final Path db = work.resolve("averages.db");
+        final List<String> lines = List.of("1,2,3", "4,x,6", "4,5,6", "\"7,8", "7,8,9", "", "NaN,1,1");
+        try (Pipeline pipeline = start(work.resolve("data"), db)) {
+            LineClients.send(pipeline.ingestPort(), lines, 3, 17);
+
+            Eventually.assertWithin(DEADLINE, () -> {
+                final Map<String, AveragesDatabase.Row> rows = AveragesDatabase.rows(db);
+                assertThat(rows).containsOnlyKeys("0", "1", "2");
+                assertThat(rows.values()).allSatisfy(row -> assertThat(row.count()).isEqualTo(3));
+            });
+            final Map<String, AveragesDatabase.Row> rows = AveragesDatabase.rows(db);
+            assertThat(rows.get("0").average()).isEqualTo(4.0);
+            assertThat(rows.get("1").average()).isEqualTo(5.0);
+            assertThat(rows.get("2").average()).isEqualTo(6.0);
+            Eventually.assertWithin(DEADLINE, () -> assertThat(
+                    TopicContents.read(pipeline.bootstrapServers(), Topics.RAW_LINES_DLQ)).hasSize(3));
+            final List<ConsumerRecord<byte[], byte[]>> dead = TopicContents.read(pipeline.bootstrapServers(), Topics.RAW_LINES_DLQ);
+            assertThat(dead).extracting(record -> new String(record.value(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder("4,x,6", "\"7,8", "NaN,1,1");
+            assertThat(dead).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                    .containsExactlyInAnyOrder("non-numeric", "malformed-quoting", "not-finite");
+        }
+    }
+
+    static void assertRowsMatch(final Path db, final DataSet data) {
+        final Map<String, AveragesDatabase.Row> rows = AveragesDatabase.rows(db);
+        assertThat(rows).containsOnlyKeys(data.columns().keySet());
+        data.columns().forEach((column, expected) -> {
+            final AveragesDatabase.Row row = rows.get(column);
+            assertThat(row.count()).as("sample_count of %s", column).isEqualTo(expected.count());
+            assertThat(row.average()).as("average_value of %s", column)
+                    .isCloseTo(expected.mean(), within(Math.abs(expected.mean()) * RELATIVE));
+            assertThat(row.min()).as("min_value of %s", column).isCloseTo(expected.min(), within(Math.abs(expected.min()) * RELATIVE));
+            assertThat(row.max()).as("max_value of %s", column).isCloseTo(expected.max(), within(Math.abs(expected.max()) * RELATIVE));
+            assertThat(row.stddev()).as("stddev_value of %s", column)
+                    .isCloseTo(expected.stddev(), within(expected.stddev() * RELATIVE));
+        });
+    }
+}
