@@ -6,7 +6,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Reads the sink's SQLite file the way its users do: a plain connection and a SELECT. */
@@ -17,6 +19,24 @@ final class AveragesDatabase {
     }
 
     private AveragesDatabase() {
+    }
+
+    /**
+     * The README's query, word for word: {@code select column_name, average_value from averages},
+     * each row as sqlite3 prints it ({@code 0|4.0}), in the order SQLite returns them.
+     */
+    static List<String> readmeQuery(final Path db) {
+        final List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("select column_name, average_value from averages")) {
+            while (result.next()) {
+                rows.add(result.getString(1) + "|" + result.getDouble(2));
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("cannot query " + db + ": " + e.getMessage(), e);
+        }
+        return rows;
     }
 
     /** Every row of {@code averages} by column name; empty when the file or the table does not exist yet. */

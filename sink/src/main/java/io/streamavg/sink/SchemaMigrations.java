@@ -32,7 +32,7 @@ final class SchemaMigrations {
                 max_value REAL,
                 stddev_value REAL,
                 updated_at TEXT
-            )""";
+            ) WITHOUT ROWID""";
 
     /** What version 1 adds to the original table, in {@link #CREATE_AVERAGES}'s order. */
     private static final List<String> ADDED_COLUMNS = List.of(

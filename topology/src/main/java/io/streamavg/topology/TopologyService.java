@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -45,6 +46,8 @@ public final class TopologyService implements Service {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(TopologyConfig.COMMIT_INTERVAL));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(TopologyConfig.NUM_STREAM_THREADS));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(TopologyConfig.STATE_DIR));
+        // Kafka 5.0's default, and without it every start warns; there is no global state here.
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return props;
     }
 
@@ -108,7 +111,10 @@ public final class TopologyService implements Service {
         final KafkaStreams instance = streams;
         if (instance != null) {
             // Commits what was processed, so a restart continues from there without counting twice.
-            instance.close(ServiceRunner.CLOSE_TIMEOUT);
+            // Leaving the group hands the tasks over at once: by default Streams stays a member, and
+            // without static membership its successor (or a restart) waits out the 45 s session.
+            instance.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(ServiceRunner.CLOSE_TIMEOUT));
         }
     }
 }
