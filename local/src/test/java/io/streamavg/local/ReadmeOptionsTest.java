@@ -3,11 +3,13 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.config.CommandLine;
-import io.streamavg.service.ServiceCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +23,19 @@ class ReadmeOptionsTest {
     @Test
     void shouldListEveryOptionOfEveryCommandWithItsDefault() throws IOException {
         final String readme = Files.readString(README, StandardCharsets.UTF_8);
-        String expected = readme;
-        for (final ServiceCommand command : Streamavg.COMMANDS.values()) {
-            expected = withTable(expected, command.name(), CommandLine.markdownTable(command.options()));
-        }
+        final Map<String, ConfigDef> commands = new LinkedHashMap<>();
+        Streamavg.COMMANDS.values().forEach(command -> commands.put(command.name(), command.options()));
+        final String expected = withTable(readme, CommandLine.markdownTable(commands));
         if (Boolean.getBoolean("streamavg.readme.update")) {
             Files.writeString(README, expected, StandardCharsets.UTF_8);
         }
-        assertThat(readme).as("README.md option tables (rerun with -Dstreamavg.readme.update=true to rewrite them)")
+        assertThat(readme).as("README.md option table (rerun with -Dstreamavg.readme.update=true to rewrite it)")
                 .isEqualTo(expected);
     }
 
-    private static String withTable(final String readme, final String command, final String table) {
-        final String start = "<!-- options:" + command + " -->\n";
-        final String end = "<!-- /options:" + command + " -->";
+    private static String withTable(final String readme, final String table) {
+        final String start = "<!-- options -->\n";
+        final String end = "<!-- /options -->";
         final int from = readme.indexOf(start);
         final int to = readme.indexOf(end);
         assertThat(from).as("README marker %s", start.strip()).isNotNegative();

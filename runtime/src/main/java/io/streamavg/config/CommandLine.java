@@ -13,8 +13,9 @@ import org.apache.kafka.common.config.ConfigException;
  * Reads a command's options from its {@link ConfigDef}: each declared key {@code some-option} is
  * the flag {@code --some-option} (or {@code --some-option=value}) and the environment variable
  * {@code STREAMAVG_SOME_OPTION}; a flag wins over the environment, and the declaration's default
- * comes last. {@code STREAMAVG_KAFKA_*} variables are Kafka client settings passed through under
- * the {@value KafkaClientSettings#PREFIX} prefix. Anything else starting with {@code --} or
+ * comes last. For commands that connect to the user's Kafka (they declare
+ * {@link KafkaClientSettings#KAFKA_CONFIG}), other {@code STREAMAVG_KAFKA_*} variables are Kafka
+ * client settings passed through under the {@value KafkaClientSettings#PREFIX} prefix. Anything else starting with {@code --} or
  * {@code STREAMAVG_} is an error naming it.
  */
 public final class CommandLine {
@@ -50,17 +51,17 @@ public final class CommandLine {
         }
         for (final Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             final String name = variable.getKey();
-            if (name.startsWith(KAFKA_ENV_PREFIX)) {
+            final String option = byEnvName.get(name);
+            // A declared option wins over the pass-through prefix: STREAMAVG_KAFKA_CONFIG is --kafka-config.
+            if (option != null) {
+                settings.put(option, variable.getValue());
+            } else if (name.startsWith(KAFKA_ENV_PREFIX) && takesKafkaSettings(definition)) {
                 final String clientKey = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 settings.put(KafkaClientSettings.PREFIX + clientKey, variable.getValue());
             } else if (name.startsWith(ENV_PREFIX)) {
-                final String option = byEnvName.get(name);
-                if (option == null) {
-                    throw new ConfigException("Unknown environment variable " + name + ": no option --"
-                            + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-')
-                            + " here (see --help)");
-                }
-                settings.put(option, variable.getValue());
+                throw new ConfigException("Unknown environment variable " + name + ": no option --"
+                        + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-')
+                        + " here (see --help)");
             }
         }
         for (int i = 0; i < args.size(); i++) {
@@ -86,6 +87,11 @@ public final class CommandLine {
         return settings;
     }
 
+    /** Whether the command connects to a Kafka cluster of the user's, and so takes client settings. */
+    private static boolean takesKafkaSettings(final ConfigDef definition) {
+        return definition.names().contains(KafkaClientSettings.KAFKA_CONFIG);
+    }
+
     /** What {@code --help} prints: one entry per declared option, in declaration order. */
     public static String help(final String usage, final String summary, final ConfigDef definition) {
         final StringBuilder out = new StringBuilder();
@@ -94,20 +100,32 @@ public final class CommandLine {
             out.append(String.format(Locale.ROOT, "  --%-22s %s%n", key.name + " <" + valueHint(key) + ">", envName(key.name)));
             out.append("      ").append(key.documentation).append(" Default: ").append(defaultText(key)).append(".\n");
         }
-        out.append("\nKafka client settings pass through unchanged: --")
-                .append(KafkaClientSettings.KAFKA_CONFIG)
-                .append(" FILE, or STREAMAVG_KAFKA_<SETTING> (STREAMAVG_KAFKA_SECURITY_PROTOCOL=SSL ⇔ security.protocol=SSL).\n");
+        if (takesKafkaSettings(definition)) {
+            out.append("\nKafka client settings pass through unchanged: --")
+                    .append(KafkaClientSettings.KAFKA_CONFIG)
+                    .append(" FILE, or STREAMAVG_KAFKA_<SETTING> (STREAMAVG_KAFKA_SECURITY_PROTOCOL=SSL ⇔ security.protocol=SSL).\n");
+        }
         return out.toString();
     }
 
-    /** The README's option table for one command, rendered from its declaration. */
-    public static String markdownTable(final ConfigDef definition) {
-        final StringBuilder out = new StringBuilder("| option | environment variable | default | meaning |\n|---|---|---|---|\n");
-        for (final ConfigDef.ConfigKey key : keys(definition)) {
-            out.append("| `--").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
-                    .append(defaultText(key).equals("none (required)") ? "required" : "`" + defaultText(key) + "`")
-                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
-        }
+    /**
+     * The README's option table, rendered from the commands' declarations: every option once, in
+     * the order the commands declare them, with the commands that take it.
+     *
+     * @param commands each command's name and options, in the order to list them
+     */
+    public static String markdownTable(final Map<String, ConfigDef> commands) {
+        final Map<String, ConfigDef.ConfigKey> options = new LinkedHashMap<>();
+        final Map<String, List<String>> takenBy = new LinkedHashMap<>();
+        commands.forEach((command, definition) -> keys(definition).forEach(key -> {
+            options.putIfAbsent(key.name, key);
+            takenBy.computeIfAbsent(key.name, name -> new ArrayList<>()).add(command);
+        }));
+        final StringBuilder out = new StringBuilder("| option | environment variable | default | commands | meaning |\n|---|---|---|---|---|\n");
+        options.values().forEach(key -> out.append("| `--").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+                .append(key.hasDefault() ? "`" + defaultText(key) + "`" : "required")
+                .append(" | ").append(String.join(", ", takenBy.get(key.name)))
+                .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n"));
         return out.toString();
     }
 
@@ -135,6 +153,6 @@ public final class CommandLine {
             return "none";
         }
         final String text = ConfigDef.convertToString(key.defaultValue, key.type);
-        return text.isEmpty() ? "empty" : text;
+        return text.isEmpty() ? "none" : text;
     }
 }

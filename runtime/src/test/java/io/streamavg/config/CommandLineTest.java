@@ -74,6 +74,21 @@ class CommandLineTest {
     }
 
     @Test
+    void shouldReadStreamavgKafkaConfigAsTheOptionNotAsAClientSetting() {
+        final Map<String, String> settings = CommandLine.parse(OPTIONS, List.of(), Map.of("STREAMAVG_KAFKA_CONFIG", "/etc/client.properties"));
+
+        assertThat(settings).containsOnly(Map.entry("kafka-config", "/etc/client.properties"));
+    }
+
+    @Test
+    void shouldRejectKafkaClientSettingsForACommandWithoutAKafkaConnection() {
+        final ConfigDef local = new ConfigDef().define("db", ConfigDef.Type.STRING, "x.db", ConfigDef.Importance.HIGH, "The database.");
+
+        assertThatThrownBy(() -> CommandLine.parse(local, List.of(), Map.of("STREAMAVG_KAFKA_SECURITY_PROTOCOL", "SSL")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STREAMAVG_KAFKA_SECURITY_PROTOCOL");
+    }
+
+    @Test
     void shouldRejectAnUnknownKafkaClientSetting() {
         final Map<String, String> settings = CommandLine.parse(OPTIONS, List.of(),
                 Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:1", "STREAMAVG_KAFKA_SECURITY_PROTOCOLL", "SSL"));
@@ -91,11 +106,11 @@ class CommandLineTest {
     @Test
     void shouldRenderHelpAndTheReadmeTableFromTheDeclaration() {
         final String help = CommandLine.help("streamavg x [options]", "Does x.", OPTIONS);
-        final String table = CommandLine.markdownTable(OPTIONS);
+        final String table = CommandLine.markdownTable(Map.of("x", OPTIONS));
 
         assertThat(help).contains("--db <text>", "STREAMAVG_DB", "The database. Default: processed_data.db.",
                 "--bootstrap-servers", "Default: none (required).");
-        assertThat(table).contains("| `--db` | `STREAMAVG_DB` | `processed_data.db` | The database. |",
-                "| `--bootstrap-servers` | `STREAMAVG_BOOTSTRAP_SERVERS` | required |");
+        assertThat(table).contains("| `--db` | `STREAMAVG_DB` | `processed_data.db` | x | The database. |",
+                "| `--bootstrap-servers` | `STREAMAVG_BOOTSTRAP_SERVERS` | required | x |");
     }
 }
