@@ -24,6 +24,14 @@ public final class ServiceRunner {
     private ServiceRunner() {
     }
 
+    /** A service's {@code main}: runs {@code command} with the process's arguments and environment, and exits non-zero on failure. */
+    public static void main(final ServiceCommand command, final String[] args) {
+        final int code = run(command, List.of(args), System.getenv(), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
     /** Runs {@code command} until it is stopped; returns the process exit code. */
     public static int run(final ServiceCommand command, final List<String> args, final Map<String, String> env,
                           final PrintStream out, final PrintStream err) {

@@ -2,7 +2,6 @@ package io.streamavg.sink;
 
 import io.streamavg.service.ServiceCommand;
 import io.streamavg.service.ServiceRunner;
-import java.util.List;
 
 /** {@code streamavg sink}: the SQLite writer as a process of its own. */
 public final class SinkMain {
@@ -15,9 +14,6 @@ public final class SinkMain {
     }
 
     public static void main(final String[] args) {
-        final int code = ServiceRunner.run(COMMAND, List.of(args), System.getenv(), System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        ServiceRunner.main(COMMAND, args);
     }
 }
