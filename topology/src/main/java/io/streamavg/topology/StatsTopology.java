@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -48,7 +49,9 @@ public final class StatsTopology {
         final char delimiter = config.delimiter();
         final int maxColumns = config.getInt(TopologyConfig.MAX_COLUMNS);
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
-        final StreamsBuilder builder = new StreamsBuilder();
+        // From the instance's own settings: topology-level ones (e.g. topology.optimization) then apply here too.
+        final StreamsBuilder builder = new StreamsBuilder(
+                new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         final KStream<byte[], ParsedLine> parsed = builder
                 .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))

@@ -3,7 +3,9 @@ package io.streamavg.topology;
 import io.streamavg.config.KafkaClientSettings;
 import io.streamavg.http.HttpEndpoints;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -44,8 +46,39 @@ public final class TopologyConfig extends AbstractConfig {
             .define(PARTITIONS, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM,
                     "Partitions of the topics when this instance has to create them (existing topics are left as they are).");
 
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
     public TopologyConfig(final Map<String, ?> originals) {
         super(DEFINITION, originals, false);
+    }
+
+    /** The Kafka Streams settings: the options above, over any passed-through client and Streams settings. */
+    public Properties streamsProperties() {
+        final Properties props = new Properties();
+        props.putAll(KafkaClientSettings.resolve(this, TopologyConfig::isStreamsSetting));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+        // Kafka 5.0's default, and without it every start warns; there is no global state here.
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return props;
+    }
+
+    /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one client. */
+    private static boolean isStreamsSetting(final String name) {
+        if (StreamsConfig.configDef().names().contains(name)) {
+            return true;
+        }
+        for (final String prefix : STREAMS_CLIENT_PREFIXES) {
+            if (name.startsWith(prefix) && KafkaClientSettings.isClientSetting(name.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public char delimiter() {

@@ -1,20 +1,17 @@
 package io.streamavg.topology;
 
-import io.streamavg.config.KafkaClientSettings;
 import io.streamavg.service.Readiness;
 import io.streamavg.service.Service;
 import io.streamavg.service.ServiceRunner;
 import io.streamavg.service.TopicSetup;
 import io.streamavg.wire.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +21,6 @@ public final class TopologyService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyService.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
-            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
-            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
     private final TopologyConfig config;
     private final Properties streamsProperties;
@@ -35,33 +29,7 @@ public final class TopologyService implements Service {
 
     public TopologyService(final TopologyConfig config) {
         this.config = config;
-        this.streamsProperties = streamsProperties(config);
-    }
-
-    static Properties streamsProperties(final TopologyConfig config) {
-        final Properties props = new Properties();
-        props.putAll(KafkaClientSettings.resolve(config, TopologyService::isStreamsSetting));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(TopologyConfig.APPLICATION_ID));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(TopologyConfig.PROCESSING_GUARANTEE));
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(TopologyConfig.COMMIT_INTERVAL));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(TopologyConfig.NUM_STREAM_THREADS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(TopologyConfig.STATE_DIR));
-        // Kafka 5.0's default, and without it every start warns; there is no global state here.
-        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        return props;
-    }
-
-    /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one client. */
-    private static boolean isStreamsSetting(final String name) {
-        if (StreamsConfig.configDef().names().contains(name)) {
-            return true;
-        }
-        for (final String prefix : STREAMS_CLIENT_PREFIXES) {
-            if (name.startsWith(prefix) && KafkaClientSettings.isClientSetting(name.substring(prefix.length()))) {
-                return true;
-            }
-        }
-        return false;
+        this.streamsProperties = config.streamsProperties();
     }
 
     @Override

@@ -35,7 +35,7 @@ final class StatsTopologyDriver implements AutoCloseable {
         settings.put("bootstrap-servers", "never-contacted:9092");
         settings.put(TopologyConfig.STATE_DIR, stateDir.toString());
         config = new TopologyConfig(settings);
-        final Properties props = TopologyService.streamsProperties(config);
+        final Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(StatsTopology.build(config), props, now);
         rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
         averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ColumnStatsSerde());

@@ -21,7 +21,7 @@ class TopologyConfigTest {
 
     @Test
     void shouldDefaultToExactlyOnceAndACommaWithStreamsSettingsFromTheOptions() {
-        final Properties props = TopologyService.streamsProperties(config());
+        final Properties props = config().streamsProperties();
 
         assertThat(config().delimiter()).isEqualTo(',');
         assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
@@ -51,9 +51,9 @@ class TopologyConfigTest {
 
     @Test
     void shouldPassStreamsAndPrefixedClientSettingsThrough() {
-        final Properties props = TopologyService.streamsProperties(new TopologyConfig(CommandLine.parse(TopologyConfig.DEFINITION, List.of(),
+        final Properties props = new TopologyConfig(CommandLine.parse(TopologyConfig.DEFINITION, List.of(),
                 Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092", "STREAMAVG_KAFKA_NUM_STANDBY_REPLICAS", "1",
-                        "STREAMAVG_KAFKA_PRODUCER_LINGER_MS", "20"))));
+                        "STREAMAVG_KAFKA_PRODUCER_LINGER_MS", "20"))).streamsProperties();
 
         assertThat(props).containsEntry("num.standby.replicas", "1").containsEntry("producer.linger.ms", "20");
     }
