@@ -30,20 +30,36 @@ public final class LocalStack implements Service {
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalConfig config;
+    /** A broker that runs elsewhere, or null to start one in this process. */
+    private final String externalBootstrap;
     private volatile EmbeddedKafkaBroker broker;
+    private volatile String bootstrap;
     private volatile TopologyService topology;
     private volatile SqliteSink sink;
     private volatile BridgeServer bridge;
     private volatile boolean closed;
 
     public LocalStack(final LocalConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * The same stack on a broker that runs elsewhere, at {@code bootstrapServers}: the end-to-end
+     * scenarios run this way on a broker in a container.
+     */
+    public LocalStack(final LocalConfig config, final String bootstrapServers) {
         this.config = config;
+        this.externalBootstrap = bootstrapServers;
     }
 
     @Override
     public synchronized void start(final Consumer<Throwable> onFatal) throws Exception {
-        broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
-        final String bootstrap = broker.bootstrapServers();
+        if (externalBootstrap == null) {
+            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+            bootstrap = broker.bootstrapServers();
+        } else {
+            bootstrap = externalBootstrap;
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicSetup.createMissing(admin, Topics.definitions(config.getInt(TopologyConfig.PARTITIONS)), TOPIC_TIMEOUT);
         }
@@ -64,7 +80,7 @@ public final class LocalStack implements Service {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return bootstrap;
     }
 
     public BridgeServer bridge() {
@@ -77,7 +93,7 @@ public final class LocalStack implements Service {
             return Readiness.down("closed");
         }
         final Map<String, Readiness> parts = new LinkedHashMap<>();
-        parts.put("broker", broker == null ? Readiness.down("starting") : Readiness.up());
+        parts.put("broker", bootstrap == null ? Readiness.down("starting") : Readiness.up());
         parts.put("topology", topology == null ? Readiness.down("not started") : topology.readiness());
         parts.put("sink", sink == null ? Readiness.down("not started") : sink.readiness());
         parts.put("bridge", bridge == null ? Readiness.down("not started") : bridge.readiness());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +46,50 @@ abstract class PipelineScenarios {
 
     @TempDir
     Path work;
+
+    /** Starts {@code stack} and wraps it as a {@link Pipeline} that fails the test if the stack failed while running. */
+    static Pipeline started(final LocalStack stack) throws Exception {
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        try {
+            stack.start(fatal::set);
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return new Pipeline() {
+            @Override
+            public int ingestPort() {
+                return stack.ingestPort();
+            }
+
+            @Override
+            public String bootstrapServers() {
+                return stack.bootstrapServers();
+            }
+
+            @Override
+            public long linesPublished() {
+                return stack.bridge().counters().published();
+            }
+
+            @Override
+            public void close() {
+                stack.close();
+                if (fatal.get() != null) {
+                    throw new AssertionError("the stack failed while running", fatal.get());
+                }
+            }
+        };
+    }
+
+    /** The options of a stack under test: free ports, state in {@code dataDir}, rows in {@code db}. */
+    static LocalConfig config(final Path dataDir, final Path db) {
+        return new LocalConfig(Map.of(
+                "port", "0",
+                LocalConfig.KAFKA_PORT, "0",
+                LocalConfig.DATA_DIR, dataDir.toString(),
+                "db", db.toString()));
+    }
 
     /** Starts a pipeline keeping its state in {@code dataDir} and writing {@code db}; same folders, same state. */
     abstract Pipeline start(Path dataDir, Path db) throws Exception;
