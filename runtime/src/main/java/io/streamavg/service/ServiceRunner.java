@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -44,7 +46,9 @@ public final class ServiceRunner {
         final int httpPort;
         try {
             final Map<String, String> settings = CommandLine.parse(command.options(), args, env);
-            httpPort = new AbstractConfig(command.options(), settings, false).getInt(HttpEndpoints.HTTP_PORT);
+            final AbstractConfig options = new AbstractConfig(command.options(), settings, false);
+            httpPort = options.getInt(HttpEndpoints.HTTP_PORT);
+            LOG.info("streamavg {} options: {}", command.name(), effectiveOptions(options));
             service = command.factory().apply(settings);
         } catch (ConfigException e) {
             err.println("streamavg " + command.name() + ": " + e.getMessage());
@@ -88,6 +92,23 @@ public final class ServiceRunner {
         }
         return 0;
     }
+
+    /**
+     * The options in force, for the log: declared ones with their values (Kafka's
+     * {@code Password} type prints as {@code [hidden]}), and passed-through client settings with
+     * the values of anything secret-looking masked.
+     */
+    static String effectiveOptions(final AbstractConfig options) {
+        final Map<String, Object> shown = new TreeMap<>(options.values());
+        options.originals().forEach((name, value) -> {
+            if (!shown.containsKey(name)) {
+                shown.put(name, SECRET.matcher(name).find() ? "[hidden]" : value);
+            }
+        });
+        return shown.toString();
+    }
+
+    private static final Pattern SECRET = Pattern.compile("password|secret|jaas|token|credential", Pattern.CASE_INSENSITIVE);
 
     /** How long a service's {@link Service#close()} may take before it gives up waiting. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
