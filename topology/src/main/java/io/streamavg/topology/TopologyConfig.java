@@ -64,7 +64,9 @@ public final class TopologyConfig extends AbstractConfig {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         // Kafka 5.0's default, and without it every start warns; there is no global state here.
+        // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         return props;
     }
 
