@@ -77,6 +77,14 @@ final class StatsTopologyDriver implements AutoCloseable {
         return deadLetters.readRecordsToList();
     }
 
+    /** The value of a Kafka Streams metric of this topology, by group and name, summed over its tags. */
+    double metric(final String group, final String name) {
+        return driver.metrics().entrySet().stream()
+                .filter(entry -> entry.getKey().group().equals(group) && entry.getKey().name().equals(name))
+                .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
     Map<String, RunningStats> columnStatsStore() {
         final Map<String, RunningStats> store = new HashMap<>();
         driver.<String, RunningStats>getKeyValueStore(StatsTopology.COLUMN_STATS_STORE).all()

@@ -158,6 +158,8 @@ class StatsTopologyTest {
         assertThat(dead).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
                 .containsExactly(RejectReason.INVALID_UTF8.code(), RejectReason.TOO_MANY_COLUMNS.code());
         assertThat(dead.get(0).value()).isEqualTo(invalid);
+        // The name the README gives for monitoring rejected lines.
+        assertThat(driver.metric("stream-streamavg-metrics", "rejected-lines-total")).isEqualTo(2.0);
     }
 
     @Test
