@@ -3,8 +3,11 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamavg.config.KafkaClientSettings;
 import io.streamavg.testkit.DataSet;
 import io.streamavg.testkit.Eventually;
+import io.streamavg.topology.TopologyConfig;
+import io.streamavg.topology.TopologyService;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.Topics;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,8 @@ abstract class PipelineScenarios {
     static final double RELATIVE = 1e-9;
     static final Duration DEADLINE = Duration.ofSeconds(90);
     static final int CLIENTS = 8;
+    /** Tasks of the topology at the default 4 partitions: 4 reading raw-lines, 4 reading the repartitioned partials. */
+    static final long TOTAL_TASKS = 8;
 
     /** A running pipeline: bridge, topology and sink on one broker, writing to one database. */
     interface Pipeline extends AutoCloseable {
@@ -159,6 +164,32 @@ abstract class PipelineScenarios {
                     .containsExactlyInAnyOrder("4,x,6", "\"7,8", "NaN,1,1");
             assertThat(dead).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
                     .containsExactlyInAnyOrder("non-numeric", "malformed-quoting", "not-finite");
+        }
+    }
+
+    @Test
+    void shouldShareTheWorkWithASecondTopologyInstanceAndStillCountEveryLineOnce() throws Exception {
+        final DataSet wine = DataSet.wine();
+        final Path db = work.resolve("averages.db");
+        try (Pipeline pipeline = start(work.resolve("data"), db)) {
+            final AtomicReference<Throwable> fatal = new AtomicReference<>();
+            try (TopologyService second = new TopologyService(new TopologyConfig(Map.of(
+                    KafkaClientSettings.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
+                    TopologyConfig.STATE_DIR, work.resolve("second-instance").toString())))) {
+                second.start(fatal::set);
+
+                // Both instances in one group: the second holds some of the tasks, not all of them.
+                Eventually.assertWithin(DEADLINE, () -> {
+                    assertThat(second.readiness().ready()).isTrue();
+                    final long tasks = second.streams().metadataForLocalThreads().stream()
+                            .mapToLong(thread -> thread.activeTasks().size()).sum();
+                    assertThat(tasks).isBetween(1L, TOTAL_TASKS - 1);
+                });
+                LineClients.send(pipeline.ingestPort(), wine.lines(), CLIENTS, 19);
+
+                Eventually.assertWithin(DEADLINE, () -> assertRowsMatch(db, wine));
+            }
+            assertThat(fatal.get()).isNull();
         }
     }
 
