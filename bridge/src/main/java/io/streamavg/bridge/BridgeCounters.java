@@ -26,6 +26,7 @@ public record BridgeCounters(long received, long published, long sendFailures, l
         final LongAdder tooLong = new LongAdder();
         final LongAdder connectionsRefused = new LongAdder();
         final AtomicInteger openConnections = new AtomicInteger();
+        final SendFailureLog failureLog = new SendFailureLog();
 
         BridgeCounters snapshot() {
             return new BridgeCounters(received.sum(), published.sum(), sendFailures.sum(), tooLong.sum(),

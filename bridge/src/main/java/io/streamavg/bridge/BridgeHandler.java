@@ -86,7 +86,7 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
             tally.published.increment();
         } else {
             tally.sendFailures.increment();
-            LOG.warn("Could not publish a line from {} to {}", client, topic, error);
+            tally.failureLog.failed(client, topic, error);
         }
         if (unacknowledged.decrementAndGet() == RESUME_AT) {
             try {
