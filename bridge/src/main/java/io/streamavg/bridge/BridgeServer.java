@@ -140,7 +140,12 @@ public final class BridgeServer implements Service {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new BridgeChannelInitializer(producer, tally, clients,
                         config.maxLineBytes(), config.maxConnections()));
-        listener = bootstrap.bind(new InetSocketAddress(config.port())).sync().channel();
+        try {
+            listener = bootstrap.bind(new InetSocketAddress(config.port())).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("the bridge cannot listen on port " + config.port()
+                    + " (--" + BridgeConfig.PORT + "): " + e.getMessage(), e);
+        }
         listener.closeFuture().addListener(future -> listenerClosed(onFatal));
         readiness = Readiness.up();
     }

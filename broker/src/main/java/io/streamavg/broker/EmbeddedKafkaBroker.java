@@ -94,7 +94,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             server.shutdown();
             server.awaitShutdown();
-            throw e;
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException("the Kafka broker could not start on " + HOST + ":" + clientPort + ": " + cause.getMessage(), e);
         }
         LOG.info("Kafka broker ready on {}:{} (data in {})", HOST, clientPort, logDir);
         return new EmbeddedKafkaBroker(server, clientPort);

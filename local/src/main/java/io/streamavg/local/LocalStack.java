@@ -55,7 +55,11 @@ public final class LocalStack implements Service {
     @Override
     public synchronized void start(final Consumer<Throwable> onFatal) throws Exception {
         if (externalBootstrap == null) {
-            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+            try {
+                broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + " (--" + LocalConfig.KAFKA_PORT + ")", e);
+            }
             bootstrap = broker.bootstrapServers();
         } else {
             bootstrap = externalBootstrap;

@@ -86,7 +86,8 @@ public final class ServiceRunner {
         }
         if (fatal.get() != null) {
             LOG.error("streamavg {} failed", command.name(), fatal.get());
-            err.println("streamavg " + command.name() + ": " + fatal.get());
+            final Throwable error = fatal.get();
+            err.println("streamavg " + command.name() + ": " + (error.getMessage() != null ? error.getMessage() : error.toString()));
             // Exiting from the main thread runs the hook, which closes the service.
             return 1;
         }
