@@ -45,6 +45,11 @@ public final class KafkaClientSettings {
     private KafkaClientSettings() {
     }
 
+    /** The key under which a service's raw settings carry the Kafka client setting {@code clientSetting}. */
+    public static String passThroughKey(final String clientSetting) {
+        return PREFIX + clientSetting;
+    }
+
     /** Whether {@code name} is a producer, consumer or admin client setting. */
     public static boolean isClientSetting(final String name) {
         return CLIENT_NAMES.contains(name);
