@@ -156,6 +156,8 @@ final class AveragesTable implements AutoCloseable {
                 offsets.put(new TopicPartition(result.getString(1), result.getInt(2)), result.getLong(3));
             }
         }
+        // End the read transaction the SELECT began: left open, it would pin a WAL snapshot until the next batch.
+        connection.commit();
         return offsets;
     }
 
