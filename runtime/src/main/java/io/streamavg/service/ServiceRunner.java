@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceRunner {
 
+    /** How long a service's {@link Service#close()} may take before it gives up waiting. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+    private static final Pattern SECRET = Pattern.compile("password|secret|jaas|token|credential", Pattern.CASE_INSENSITIVE);
 
     private ServiceRunner() {
     }
@@ -108,9 +112,4 @@ public final class ServiceRunner {
         });
         return shown.toString();
     }
-
-    private static final Pattern SECRET = Pattern.compile("password|secret|jaas|token|credential", Pattern.CASE_INSENSITIVE);
-
-    /** How long a service's {@link Service#close()} may take before it gives up waiting. */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 }

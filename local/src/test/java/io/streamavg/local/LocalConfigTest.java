@@ -1,0 +1,43 @@
+package io.streamavg.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamavg.config.CommandLine;
+import io.streamavg.config.KafkaClientSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class LocalConfigTest {
+
+    private static LocalConfig local(final String... args) {
+        return new LocalConfig(CommandLine.parse(LocalConfig.DEFINITION, List.of(args), Map.of()));
+    }
+
+    @Test
+    void shouldHandEachServiceItsOwnOptionsAndWhatTheStackDecides() {
+        final LocalConfig config = local("--port", "7000", "--db", "x.db", "--data-dir", "d", "--delimiter", ";",
+                "--synchronous", "FULL", "--max-line-bytes", "100");
+
+        assertThat(config.bridge("127.0.0.1:1").port()).isEqualTo(7000);
+        assertThat(config.bridge("127.0.0.1:1").maxLineBytes()).isEqualTo(100);
+        assertThat(config.topology("127.0.0.1:1").delimiter()).isEqualTo(';');
+        assertThat(config.topology("127.0.0.1:1").streamsProperties())
+                .containsEntry("state.dir", Path.of("d", "streams").toString())
+                .containsEntry("bootstrap.servers", "127.0.0.1:1")
+                .containsEntry("group.instance.id", "streamavg-local");
+        assertThat(config.sink("127.0.0.1:1").db()).isEqualTo(Path.of("x.db"));
+        assertThat(KafkaClientSettings.resolve(config.sink("127.0.0.1:1"))).containsEntry("group.instance.id", "streamavg-sink-local");
+    }
+
+    @Test
+    void shouldRefuseTheOptionsTheStackDecidesItself() {
+        assertThatThrownBy(() -> local("--bootstrap-servers", "k:9092")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--bootstrap-servers");
+        assertThatThrownBy(() -> local("--state-dir", "s")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--state-dir");
+    }
+}
