@@ -67,8 +67,12 @@ public final class StatsTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
+                // Cached: the record cache keeps the latest partial per column and writes the changelog
+                // once per commit, so the changelog carries tasks x columns records per commit like the
+                // repartition topic; uncached, every line wrote a changelog record per column.
                 return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARTIALS_STORE), Serdes.String(), statsSerde)
-                        .withLoggingEnabled(Map.of()));
+                        .withLoggingEnabled(Map.of())
+                        .withCachingEnabled());
             }
         };
 
