@@ -53,13 +53,17 @@ public final class LocalStack implements Service {
     }
 
     @Override
-    public synchronized void start(final Consumer<Throwable> onFatal) throws Exception {
+    public void start(final Consumer<Throwable> onFatal) throws Exception {
+        // Not synchronized with close(): Ctrl-C during start-up must not wait for start-up to end.
+        // Each part is registered before it starts, so close() stops whatever exists by then.
         if (externalBootstrap == null) {
+            final EmbeddedKafkaBroker started;
             try {
-                broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+                started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(e.getMessage() + " (--" + LocalConfig.KAFKA_PORT + ")", e);
             }
+            register(started, part -> broker = part);
             bootstrap = broker.bootstrapServers();
         } else {
             bootstrap = externalBootstrap;
@@ -67,15 +71,24 @@ public final class LocalStack implements Service {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicSetup.createMissing(admin, Topics.definitions(config.getInt(TopologyConfig.PARTITIONS)), TOPIC_TIMEOUT);
         }
-        topology = new TopologyService(config.topology(bootstrap));
-        topology.start(onFatal);
-        sink = new SqliteSink(config.sink(bootstrap));
-        sink.start(onFatal);
+        register(new TopologyService(config.topology(bootstrap)), part -> topology = part).start(onFatal);
+        register(new SqliteSink(config.sink(bootstrap)), part -> sink = part).start(onFatal);
         // Last, so that clients are accepted only once everything downstream runs.
-        bridge = new BridgeServer(config.bridge(bootstrap));
-        bridge.start(onFatal);
+        register(new BridgeServer(config.bridge(bootstrap)), part -> bridge = part).start(onFatal);
         LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", bridge.port(), bootstrap,
                 config.dataDir().toAbsolutePath());
+    }
+
+    /** Hands {@code part} to close() through {@code field}, or closes it at once when the stack was closed meanwhile. */
+    private <T extends AutoCloseable> T register(final T part, final Consumer<T> field) throws Exception {
+        synchronized (this) {
+            if (!closed) {
+                field.accept(part);
+                return part;
+            }
+        }
+        part.close();
+        throw new IllegalStateException("closed while starting");
     }
 
     /** The port clients write lines to. */
@@ -109,13 +122,17 @@ public final class LocalStack implements Service {
      * commits what it processed), the sink and the broker: a restart continues from there.
      */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        final AutoCloseable[] parts;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            parts = new AutoCloseable[] {bridge, topology, sink, broker};
         }
-        closed = true;
         final List<RuntimeException> failures = new ArrayList<>();
-        for (final AutoCloseable part : new AutoCloseable[] {bridge, topology, sink, broker}) {
+        for (final AutoCloseable part : parts) {
             if (part == null) {
                 continue;
             }

@@ -46,11 +46,14 @@ public final class TopologyService implements Service {
             onFatal.accept(error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams = instance;
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                instance.close(Duration.ZERO);
+                return;
+            }
+            streams = instance;
+            instance.start();
         }
-        instance.start();
         LOG.info("Topology started: application id {}, {}", config.getString(TopologyConfig.APPLICATION_ID),
                 config.getString(TopologyConfig.PROCESSING_GUARANTEE));
     }
@@ -75,8 +78,11 @@ public final class TopologyService implements Service {
 
     @Override
     public void close() {
-        closed = true;
-        final KafkaStreams instance = streams;
+        final KafkaStreams instance;
+        synchronized (this) {
+            closed = true;
+            instance = streams;
+        }
         if (instance != null) {
             // Commits what was processed, so a restart continues from there without counting twice.
             // Leaving the group hands the tasks over at once: by default Streams stays a member, and
