@@ -50,12 +50,22 @@ public final class TopologyConfig extends AbstractConfig {
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
+    private final Properties streamsProperties;
+
     public TopologyConfig(final Map<String, ?> originals) {
         super(DEFINITION, originals, false);
+        // Once, here: the topology and the instance both need them, and a bad client setting fails now.
+        this.streamsProperties = resolveStreamsProperties();
     }
 
     /** The Kafka Streams settings: the options above, over any passed-through client and Streams settings. */
     public Properties streamsProperties() {
+        final Properties copy = new Properties();
+        copy.putAll(streamsProperties);
+        return copy;
+    }
+
+    private Properties resolveStreamsProperties() {
         final Properties props = new Properties();
         props.putAll(KafkaClientSettings.resolve(this, TopologyConfig::isStreamsSetting));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
