@@ -1,6 +1,10 @@
 package io.streamavg.bridge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.NetUtil;
@@ -16,36 +20,58 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeChannelInitializer.class);
 
     private final Producer<byte[], byte[]> producer;
-    private final BridgeCounters.Tally tally;
+    private final BridgeMeters meters;
     private final ChannelGroup clients;
     private final int maxLineBytes;
     private final int maxConnections;
+    private final ByteMeter bytesIn;
 
-    BridgeChannelInitializer(final Producer<byte[], byte[]> producer, final BridgeCounters.Tally tally,
+    BridgeChannelInitializer(final Producer<byte[], byte[]> producer, final BridgeMeters meters,
                              final ChannelGroup clients, final int maxLineBytes, final int maxConnections) {
         this.producer = producer;
-        this.tally = tally;
+        this.meters = meters;
         this.clients = clients;
         this.maxLineBytes = maxLineBytes;
         this.maxConnections = maxConnections;
+        this.bytesIn = new ByteMeter(meters);
     }
 
     @Override
     protected void initChannel(final Channel channel) {
         final String client = describe(channel.remoteAddress());
-        if (tally.openConnections.incrementAndGet() > maxConnections) {
-            tally.openConnections.decrementAndGet();
-            tally.connectionsRefused.increment();
+        if (meters.openConnections.incrementAndGet() > maxConnections) {
+            meters.openConnections.decrementAndGet();
+            meters.connectionsRefused.increment();
             LOG.warn("Refused a connection from {}: --{} {} are open", client, BridgeConfig.MAX_CONNECTIONS, maxConnections);
             channel.close();
             return;
         }
-        channel.closeFuture().addListener(closed -> tally.openConnections.decrementAndGet());
+        channel.closeFuture().addListener(closed -> meters.openConnections.decrementAndGet());
         clients.add(channel);
         channel.pipeline()
+                .addLast("bytes-in", bytesIn)
                 .addLast("framer", new LineFramer(maxLineBytes))
-                .addLast("publisher", new BridgeHandler(producer, tally, client));
+                .addLast("publisher", new BridgeHandler(producer, meters, client));
         LOG.debug("Accepted a connection from {}", client);
+    }
+
+    /** Counts the bytes clients send, before the framer holds any of them. */
+    @ChannelHandler.Sharable
+    private static final class ByteMeter extends ChannelInboundHandlerAdapter {
+
+        private final BridgeMeters meters;
+
+        ByteMeter(final BridgeMeters meters) {
+            this.meters = meters;
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            if (msg instanceof ByteBuf bytes) {
+                meters.bytesReceived.increment(bytes.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static String describe(final SocketAddress address) {

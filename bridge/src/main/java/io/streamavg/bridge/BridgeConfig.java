@@ -1,7 +1,7 @@
 package io.streamavg.bridge;
 
-import io.streamavg.config.KafkaClientSettings;
-import io.streamavg.http.HttpEndpoints;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.runtime.HttpEndpoints;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -16,7 +16,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String MAX_LINE_BYTES = "max-line-bytes";
     public static final String MAX_CONNECTIONS = "max-connections";
 
-    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
                     "TCP port clients write CSV lines to (0 picks a free port).")
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
@@ -28,6 +28,10 @@ public final class BridgeConfig extends AbstractConfig {
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
         super(DEFINITION, originals);
+    }
+
+    public String bindAddress() {
+        return getString(HttpEndpoints.BIND_ADDRESS);
     }
 
     public int port() {

@@ -35,24 +35,24 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     static final int RESUME_AT = MAX_UNACKNOWLEDGED / 2;
 
     private final Producer<byte[], byte[]> producer;
-    private final BridgeCounters.Tally tally;
+    private final BridgeMeters meters;
     private final String client;
     private final AtomicInteger unacknowledged = new AtomicInteger();
 
-    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeCounters.Tally tally, final String client) {
+    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeMeters meters, final String client) {
         this.producer = producer;
-        this.tally = tally;
+        this.meters = meters;
         this.client = client;
     }
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         if (msg instanceof LineFramer.Line line) {
-            tally.received.increment();
+            meters.received.increment();
             send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), null, line.bytes()));
         } else if (msg instanceof LineFramer.OverlongLine line) {
-            tally.received.increment();
-            tally.tooLong.increment();
+            meters.received.increment();
+            meters.tooLong.increment();
             LOG.debug("A line of at least {} bytes from {} goes to {}", line.bytesSeen(), client, Topics.RAW_LINES_DLQ);
             final ProducerRecord<byte[], byte[]> record =
                     new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, line.receivedAt(), null, line.firstBytes());
@@ -83,10 +83,10 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     /** Runs on the producer's I/O thread: count, log, and hand any resume to the event loop. */
     private void answered(final Channel channel, final String topic, final Exception error) {
         if (error == null) {
-            tally.published.increment();
+            meters.published.increment();
         } else {
-            tally.sendFailures.increment();
-            tally.failureLog.failed(client, topic, error);
+            meters.sendFailures.increment();
+            meters.failureLog.failed(client, topic, error);
         }
         if (unacknowledged.decrementAndGet() == RESUME_AT) {
             try {

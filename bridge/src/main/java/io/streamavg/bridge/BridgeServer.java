@@ -10,11 +10,16 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.streamavg.config.KafkaClientSettings;
-import io.streamavg.service.Readiness;
-import io.streamavg.service.Service;
-import io.streamavg.service.ServiceRunner;
-import io.streamavg.service.TopicSetup;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamavg.runtime.Health;
+import io.streamavg.runtime.HttpEndpoints;
+import io.streamavg.runtime.Service;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.ServiceRunner;
+import io.streamavg.runtime.StartupException;
+import io.streamavg.runtime.TopicSetup;
 import io.streamavg.wire.Topics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,10 +58,13 @@ public final class BridgeServer implements Service {
     }
 
     private final BridgeConfig config;
-    private final Producer<byte[], byte[]> producer;
+    private final Supplier<Producer<byte[], byte[]>> producerFactory;
+    private final MeterRegistry registry;
     private final TopicCheck topicCheck;
-    private final BridgeCounters.Tally tally = new BridgeCounters.Tally();
-    private volatile Readiness readiness = Readiness.down("not started");
+    private final BridgeMeters meters;
+    private Producer<byte[], byte[]> producer;
+    private KafkaClientMetrics producerMetrics;
+    private volatile Health readiness = Health.down("not started");
 
     // Guarded by this: start and close may race (a shutdown hook during start).
     private boolean started;
@@ -65,8 +74,9 @@ public final class BridgeServer implements Service {
     private ChannelGroup clients;
     private Channel listener;
 
-    public BridgeServer(final BridgeConfig config) {
-        this(config, new KafkaProducer<>(producerSettings(config), new ByteArraySerializer(), new ByteArraySerializer()),
+    /** Resolves the settings now, so that a bad one fails before anything starts; connects to Kafka in {@link #start}. */
+    public BridgeServer(final BridgeConfig config, final ServiceContext context) {
+        this(config, context, producerFactory(producerSettings(config)),
                 timeout -> {
                     try (Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
                         TopicSetup.awaitServed(admin, TOPICS, timeout);
@@ -75,10 +85,17 @@ public final class BridgeServer implements Service {
     }
 
     /** For tests: a stand-in producer, and a stand-in for asking the broker about the topics. */
-    BridgeServer(final BridgeConfig config, final Producer<byte[], byte[]> producer, final TopicCheck topicCheck) {
+    BridgeServer(final BridgeConfig config, final ServiceContext context, final Supplier<Producer<byte[], byte[]>> producerFactory,
+                 final TopicCheck topicCheck) {
         this.config = config;
-        this.producer = producer;
+        this.producerFactory = producerFactory;
         this.topicCheck = topicCheck;
+        this.registry = context.meters();
+        this.meters = new BridgeMeters(registry);
+    }
+
+    private static Supplier<Producer<byte[], byte[]>> producerFactory(final Map<String, Object> settings) {
+        return () -> new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     static Map<String, Object> producerSettings(final BridgeConfig config) {
@@ -106,7 +123,10 @@ public final class BridgeServer implements Service {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
             started = true;
-            readiness = Readiness.down("waiting for partitions of " + String.join(" and ", TOPICS) + " to be served");
+            producer = producerFactory.get();
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
+            readiness = Health.down("waiting for partitions of " + String.join(" and ", TOPICS) + " to be served");
         }
         try {
             // Producing right after the topics were created can lose idempotent batches
@@ -118,7 +138,7 @@ public final class BridgeServer implements Service {
         } catch (Exception e) {
             synchronized (this) {
                 if (!closed) {
-                    readiness = Readiness.down("failed to start: " + e);
+                    readiness = Health.down("failed to start: " + e);
                 }
             }
             throw e;
@@ -138,16 +158,16 @@ public final class BridgeServer implements Service {
                 .channel(NioServerSocketChannel.class)
                 // A FIN then reaches the framer as an event, so it can tell a clean end from a reset.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new BridgeChannelInitializer(producer, tally, clients,
+                .childHandler(new BridgeChannelInitializer(producer, meters, clients,
                         config.maxLineBytes(), config.maxConnections()));
         try {
-            listener = bootstrap.bind(new InetSocketAddress(config.port())).sync().channel();
+            listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         } catch (Exception e) {
-            throw new IllegalStateException("the bridge cannot listen on port " + config.port()
-                    + " (--" + BridgeConfig.PORT + "): " + e.getMessage(), e);
+            throw new StartupException("the bridge cannot listen on " + config.bindAddress() + ":" + config.port()
+                    + " (--" + BridgeConfig.PORT + ", --" + HttpEndpoints.BIND_ADDRESS + "): " + e.getMessage(), e);
         }
         listener.closeFuture().addListener(future -> listenerClosed(onFatal));
-        readiness = Readiness.up();
+        readiness = Health.up();
     }
 
     private void listenerClosed(final Consumer<Throwable> onFatal) {
@@ -155,7 +175,7 @@ public final class BridgeServer implements Service {
             if (closed) {
                 return;
             }
-            readiness = Readiness.down("the listening socket closed");
+            readiness = Health.down("the listening socket closed");
         }
         onFatal.accept(new IllegalStateException("the bridge's listening socket on port " + config.port() + " closed"));
     }
@@ -169,12 +189,25 @@ public final class BridgeServer implements Service {
     }
 
     @Override
-    public Readiness readiness() {
+    public Health readiness() {
         return readiness;
     }
 
+    /**
+     * Live until the listening socket closes by itself (then {@code onFatal} ends the process
+     * anyway); waiting for Kafka at start is live.
+     */
+    @Override
+    public Health liveness() {
+        final boolean lost;
+        synchronized (this) {
+            lost = listener != null && !listener.isOpen() && !closed;
+        }
+        return lost ? Health.down("the listening socket closed") : Health.up();
+    }
+
     public BridgeCounters counters() {
-        return tally.snapshot();
+        return meters.snapshot();
     }
 
     /**
@@ -192,7 +225,7 @@ public final class BridgeServer implements Service {
                 return;
             }
             closed = true;
-            readiness = Readiness.down("closed");
+            readiness = Health.down("closed");
             listening = listener;
             connections = clients;
             groups = new EventLoopGroup[] {acceptor, workers};
@@ -212,7 +245,10 @@ public final class BridgeServer implements Service {
         }
         // close(timeout) is the bounded flush: a plain flush() first could wait out
         // delivery.timeout.ms (2 minutes by default) while the broker is away.
-        producer.close(ServiceRunner.CLOSE_TIMEOUT);
+        if (producer != null) {
+            producer.close(ServiceRunner.CLOSE_TIMEOUT);
+            producerMetrics.close();
+        }
         LOG.info("Bridge closed: {}", counters());
     }
 }

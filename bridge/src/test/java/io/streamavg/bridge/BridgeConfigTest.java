@@ -3,7 +3,7 @@ package io.streamavg.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamavg.config.CommandLine;
+import io.streamavg.runtime.CommandLine;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;

@@ -1,5 +1,6 @@
 package io.streamavg.bridge;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,7 @@ class BridgeHandlerTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final BridgeCounters.Tally tally = new BridgeCounters.Tally();
+    private final BridgeMeters tally = new BridgeMeters(new SimpleMeterRegistry());
     private final BridgeChannelInitializer initializer = new BridgeChannelInitializer(producer, tally,
             new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), 100, 2);
 

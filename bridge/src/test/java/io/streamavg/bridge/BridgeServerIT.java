@@ -1,11 +1,14 @@
 package io.streamavg.bridge;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.broker.EmbeddedKafkaBroker;
-import io.streamavg.service.TopicSetup;
+import io.streamavg.runtime.HttpRoutes;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.TopicSetup;
 import io.streamavg.testkit.Eventually;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.RejectReason;
@@ -71,7 +74,7 @@ class BridgeServerIT {
         final Map<String, String> settings = new HashMap<>(options);
         settings.put("bootstrap-servers", broker.bootstrapServers());
         settings.put("port", "0");
-        final BridgeServer server = new BridgeServer(new BridgeConfig(settings));
+        final BridgeServer server = new BridgeServer(new BridgeConfig(settings), new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()));
         try {
             server.start(error -> { });
         } catch (Exception e) {

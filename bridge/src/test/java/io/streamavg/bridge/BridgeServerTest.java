@@ -1,11 +1,14 @@
 package io.streamavg.bridge;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamavg.config.CommandLine;
-import io.streamavg.service.Readiness;
+import io.streamavg.runtime.CommandLine;
+import io.streamavg.runtime.HttpRoutes;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.Health;
 import io.streamavg.testkit.Eventually;
 import io.streamavg.wire.Topics;
 import java.io.OutputStream;
@@ -44,7 +47,7 @@ class BridgeServerTest {
     }
 
     private BridgeServer started() throws Exception {
-        server = new BridgeServer(config, producer, timeout -> { });
+        server = new BridgeServer(config, new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> { });
         server.start(error -> { });
         return server;
     }
@@ -91,8 +94,8 @@ class BridgeServerTest {
     @Test
     void shouldReportWhyItIsNotReadyUntilTopicsAreServedAndWhenClosed() throws Exception {
         final CountDownLatch served = new CountDownLatch(1);
-        server = new BridgeServer(config, producer, timeout -> assertThat(served.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue());
-        assertThat(server.readiness()).isEqualTo(Readiness.down("not started"));
+        server = new BridgeServer(config, new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> assertThat(served.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue());
+        assertThat(server.readiness()).isEqualTo(Health.down("not started"));
 
         final CompletableFuture<Void> start = CompletableFuture.runAsync(() -> {
             try {
@@ -102,31 +105,31 @@ class BridgeServerTest {
             }
         });
         Eventually.assertWithin(WAIT, () -> assertThat(server.readiness())
-                .isEqualTo(Readiness.down("waiting for partitions of raw-lines and raw-lines-dlq to be served")));
+                .isEqualTo(Health.down("waiting for partitions of raw-lines and raw-lines-dlq to be served")));
         assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
 
         served.countDown();
         start.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(server.readiness()).isEqualTo(Readiness.up());
+        assertThat(server.readiness()).isEqualTo(Health.up());
         assertThat(server.port()).isPositive();
 
         server.close();
-        assertThat(server.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(server.readiness()).isEqualTo(Health.down("closed"));
         assertThat(producer.closed()).isTrue();
         server.close();
-        assertThat(server.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(server.readiness()).isEqualTo(Health.down("closed"));
     }
 
     @Test
     void shouldFailToStartAndStayNotReadyWhenTopicsAreNotServedInTime() {
-        server = new BridgeServer(config, producer, timeout -> {
+        server = new BridgeServer(config, new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> {
             throw new TimeoutException("partitions of [raw-lines, raw-lines-dlq] not served within " + timeout);
         });
 
         assertThatThrownBy(() -> server.start(error -> { }))
                 .isInstanceOf(TimeoutException.class)
                 .hasMessage("partitions of [raw-lines, raw-lines-dlq] not served within PT1M");
-        assertThat(server.readiness()).isEqualTo(Readiness.down("failed to start: java.util.concurrent.TimeoutException: "
+        assertThat(server.readiness()).isEqualTo(Health.down("failed to start: java.util.concurrent.TimeoutException: "
                 + "partitions of [raw-lines, raw-lines-dlq] not served within PT1M"));
     }
 

@@ -1,5 +1,6 @@
 package io.streamavg.bridge;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,7 @@ class LineFramerTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final BridgeCounters.Tally tally = new BridgeCounters.Tally();
+    private final BridgeMeters tally = new BridgeMeters(new SimpleMeterRegistry());
 
     private EmbeddedChannel connect(final int maxLineBytes) {
         return new EmbeddedChannel(new BridgeChannelInitializer(producer, tally,

@@ -1,10 +1,10 @@
 package io.streamavg.local;
 
 import io.streamavg.bridge.BridgeConfig;
-import io.streamavg.config.KafkaClientSettings;
-import io.streamavg.http.HttpEndpoints;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.runtime.HttpEndpoints;
 import io.streamavg.sink.SinkConfig;
-import io.streamavg.topology.TopologyConfig;
+import io.streamavg.topology.StatsTopologyConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class LocalConfig extends AbstractConfig {
 
     /** Options of the services that the local stack sets itself. */
     private static final Set<String> DECIDED_LOCALLY = Set.of(KafkaClientSettings.BOOTSTRAP_SERVERS,
-            KafkaClientSettings.KAFKA_CONFIG, HttpEndpoints.HTTP_PORT, TopologyConfig.STATE_DIR);
+            KafkaClientSettings.KAFKA_CONFIG, HttpEndpoints.HTTP_PORT, StatsTopologyConfig.STATE_DIR);
 
     public static final ConfigDef DEFINITION = definition();
 
@@ -51,8 +51,9 @@ public final class LocalConfig extends AbstractConfig {
                         "Folder of the local broker's data and the topology's state; a restart on the same folder continues where it stopped.")
                 .define(KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.HIGH,
                         "Port of the in-process Kafka broker on 127.0.0.1, for kcat and Kafka's tools (0 picks a free port).");
-        HttpEndpoints.define(definition);
-        for (final ConfigDef service : new ConfigDef[] {BridgeConfig.DEFINITION, TopologyConfig.DEFINITION, SinkConfig.DEFINITION}) {
+        // A tool for one machine: nothing listens beyond it unless asked.
+        HttpEndpoints.define(definition, HttpEndpoints.LOOPBACK);
+        for (final ConfigDef service : new ConfigDef[] {BridgeConfig.DEFINITION, StatsTopologyConfig.DEFINITION, SinkConfig.DEFINITION}) {
             service.configKeys().values().stream()
                     .filter(key -> !DECIDED_LOCALLY.contains(key.name) && !definition.names().contains(key.name))
                     .forEach(definition::define);
@@ -68,10 +69,10 @@ public final class LocalConfig extends AbstractConfig {
         return new BridgeConfig(serviceSettings(BridgeConfig.DEFINITION, bootstrapServers, Map.of()));
     }
 
-    TopologyConfig topology(final String bootstrapServers) {
-        return new TopologyConfig(serviceSettings(TopologyConfig.DEFINITION, bootstrapServers, Map.of(
-                TopologyConfig.STATE_DIR, dataDir().resolve("streams").toString(),
-                STATIC_MEMBER, getString(TopologyConfig.APPLICATION_ID) + "-local")));
+    StatsTopologyConfig topology(final String bootstrapServers) {
+        return new StatsTopologyConfig(serviceSettings(StatsTopologyConfig.DEFINITION, bootstrapServers, Map.of(
+                StatsTopologyConfig.STATE_DIR, dataDir().resolve("streams").toString(),
+                STATIC_MEMBER, getString(StatsTopologyConfig.APPLICATION_ID) + "-local")));
     }
 
     SinkConfig sink(final String bootstrapServers) {

@@ -2,93 +2,102 @@ package io.streamavg.local;
 
 import io.streamavg.bridge.BridgeServer;
 import io.streamavg.broker.EmbeddedKafkaBroker;
-import io.streamavg.service.Readiness;
-import io.streamavg.service.Service;
-import io.streamavg.service.TopicSetup;
+import io.streamavg.runtime.Health;
+import io.streamavg.runtime.Service;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.StartupException;
 import io.streamavg.sink.SqliteSink;
-import io.streamavg.topology.TopologyConfig;
 import io.streamavg.topology.TopologyService;
-import io.streamavg.wire.Topics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code streamavg local}: a real Kafka broker in this process, the topics, then the topology,
- * the sink and the bridge, the same service classes the separate commands run.
+ * {@code streamavg local}: a real Kafka broker in this process, then the topology (which creates
+ * the topics), the sink and the bridge, the same service classes the separate commands run,
+ * sharing the process's meters and HTTP routes.
  */
 public final class LocalStack implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalConfig config;
-    /** A broker that runs elsewhere, or null to start one in this process. */
-    private final String externalBootstrap;
-    private volatile EmbeddedKafkaBroker broker;
-    private volatile String bootstrap;
-    private volatile TopologyService topology;
-    private volatile SqliteSink sink;
-    private volatile BridgeServer bridge;
-    private volatile boolean closed;
+    /** The broker's client port to start on, or 0 when the broker runs elsewhere. */
+    private final int brokerPort;
+    private final String bootstrap;
+    private final TopologyService topology;
+    private final SqliteSink sink;
+    private final BridgeServer bridge;
+    private volatile boolean brokerUp;
+    // Guarded by this.
+    private EmbeddedKafkaBroker broker;
+    private DataDirLock dataDirLock;
+    private boolean closed;
 
-    public LocalStack(final LocalConfig config) {
-        this(config, null);
+    public LocalStack(final LocalConfig config, final ServiceContext context) {
+        this(config, context, null);
     }
 
     /**
-     * The same stack on a broker that runs elsewhere, at {@code bootstrapServers}: the end-to-end
-     * scenarios run this way on a broker in a container.
+     * The same stack on a broker that runs elsewhere, at {@code bootstrapServers} (null: start one
+     * in this process): the end-to-end scenarios run this way on a broker in a container.
      */
-    public LocalStack(final LocalConfig config, final String bootstrapServers) {
+    public LocalStack(final LocalConfig config, final ServiceContext context, final String bootstrapServers) {
         this.config = config;
-        this.externalBootstrap = bootstrapServers;
+        if (bootstrapServers == null) {
+            final int port = config.getInt(LocalConfig.KAFKA_PORT);
+            // Chosen now, so that the parts (and their routes) exist before anything starts.
+            this.brokerPort = port == 0 ? EmbeddedKafkaBroker.freePort() : port;
+            this.bootstrap = EmbeddedKafkaBroker.bootstrapServers(brokerPort);
+        } else {
+            this.brokerPort = 0;
+            this.bootstrap = bootstrapServers;
+        }
+        this.topology = new TopologyService(config.topology(bootstrap), context);
+        this.sink = new SqliteSink(config.sink(bootstrap), context);
+        this.bridge = new BridgeServer(config.bridge(bootstrap), context);
     }
 
     @Override
     public void start(final Consumer<Throwable> onFatal) throws Exception {
         // Not synchronized with close(): Ctrl-C during start-up must not wait for start-up to end.
-        // Each part is registered before it starts, so close() stops whatever exists by then.
-        if (externalBootstrap == null) {
+        // close() stops every part, started or not, and a part closed first refuses to start.
+        if (brokerPort != 0) {
+            // Before the broker or the topology touch the folder: a second stack on it would
+            // corrupt the running one's broker (see DataDirLock).
+            final DataDirLock lock = DataDirLock.acquire(config.dataDir());
+            synchronized (this) {
+                if (closed) {
+                    lock.close();
+                    throw new IllegalStateException("closed while starting");
+                }
+                dataDirLock = lock;
+            }
             final EmbeddedKafkaBroker started;
             try {
-                started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(LocalConfig.KAFKA_PORT));
+                started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), brokerPort);
             } catch (IllegalStateException e) {
-                throw new IllegalStateException(e.getMessage() + " (--" + LocalConfig.KAFKA_PORT + ")", e);
+                throw new StartupException(e.getMessage() + " (--" + LocalConfig.KAFKA_PORT + ")", e);
             }
-            register(started, part -> broker = part);
-            bootstrap = broker.bootstrapServers();
-        } else {
-            bootstrap = externalBootstrap;
+            synchronized (this) {
+                if (closed) {
+                    started.close();
+                    throw new IllegalStateException("closed while starting");
+                }
+                broker = started;
+            }
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            TopicSetup.createMissing(admin, Topics.definitions(config.getInt(TopologyConfig.PARTITIONS)), TOPIC_TIMEOUT);
-        }
-        register(new TopologyService(config.topology(bootstrap)), part -> topology = part).start(onFatal);
-        register(new SqliteSink(config.sink(bootstrap)), part -> sink = part).start(onFatal);
+        brokerUp = true;
+        topology.start(onFatal);
+        sink.start(onFatal);
         // Last, so that clients are accepted only once everything downstream runs.
-        register(new BridgeServer(config.bridge(bootstrap)), part -> bridge = part).start(onFatal);
+        bridge.start(onFatal);
         LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", bridge.port(), bootstrap,
                 config.dataDir().toAbsolutePath());
-    }
-
-    /** Hands {@code part} to close() through {@code field}, or closes it at once when the stack was closed meanwhile. */
-    private <T extends AutoCloseable> T register(final T part, final Consumer<T> field) throws Exception {
-        synchronized (this) {
-            if (!closed) {
-                field.accept(part);
-                return part;
-            }
-        }
-        part.close();
-        throw new IllegalStateException("closed while starting");
     }
 
     /** The port clients write lines to. */
@@ -105,16 +114,25 @@ public final class LocalStack implements Service {
     }
 
     @Override
-    public Readiness readiness() {
+    public synchronized Health readiness() {
         if (closed) {
-            return Readiness.down("closed");
+            return Health.down("closed");
         }
-        final Map<String, Readiness> parts = new LinkedHashMap<>();
-        parts.put("broker", bootstrap == null ? Readiness.down("starting") : Readiness.up());
-        parts.put("topology", topology == null ? Readiness.down("not started") : topology.readiness());
-        parts.put("sink", sink == null ? Readiness.down("not started") : sink.readiness());
-        parts.put("bridge", bridge == null ? Readiness.down("not started") : bridge.readiness());
-        return Readiness.allOf(parts);
+        final Map<String, Health> parts = new LinkedHashMap<>();
+        parts.put("broker", brokerUp ? Health.up() : Health.down("starting"));
+        parts.put("topology", topology.readiness());
+        parts.put("sink", sink.readiness());
+        parts.put("bridge", bridge.readiness());
+        return Health.allOf(parts);
+    }
+
+    @Override
+    public Health liveness() {
+        final Map<String, Health> parts = new LinkedHashMap<>();
+        parts.put("topology", topology.liveness());
+        parts.put("sink", sink.liveness());
+        parts.put("bridge", bridge.liveness());
+        return Health.allOf(parts);
     }
 
     /**
@@ -123,19 +141,22 @@ public final class LocalStack implements Service {
      */
     @Override
     public void close() {
-        final AutoCloseable[] parts;
+        final List<AutoCloseable> parts = new ArrayList<>(List.of(bridge, topology, sink));
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            parts = new AutoCloseable[] {bridge, topology, sink, broker};
+            if (broker != null) {
+                parts.add(broker);
+            }
+            if (dataDirLock != null) {
+                // Last: another stack may use the folder only once this one's broker has stopped.
+                parts.add(dataDirLock);
+            }
         }
         final List<RuntimeException> failures = new ArrayList<>();
         for (final AutoCloseable part : parts) {
-            if (part == null) {
-                continue;
-            }
             try {
                 part.close();
             } catch (Exception e) {

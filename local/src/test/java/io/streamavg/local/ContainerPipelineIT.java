@@ -22,6 +22,6 @@ class ContainerPipelineIT extends PipelineScenarios {
 
     @Override
     Pipeline start(final Path dataDir, final Path db) throws Exception {
-        return started(new LocalStack(config(dataDir, db), kafka.getBootstrapServers()));
+        return started(new LocalStack(config(dataDir, db), context(), kafka.getBootstrapServers()));
     }
 }

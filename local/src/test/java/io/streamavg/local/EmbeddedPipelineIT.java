@@ -7,6 +7,6 @@ class EmbeddedPipelineIT extends PipelineScenarios {
 
     @Override
     Pipeline start(final Path dataDir, final Path db) throws Exception {
-        return started(new LocalStack(config(dataDir, db)));
+        return started(new LocalStack(config(dataDir, db), context()));
     }
 }

@@ -3,8 +3,8 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamavg.config.CommandLine;
-import io.streamavg.config.KafkaClientSettings;
+import io.streamavg.runtime.CommandLine;
+import io.streamavg.runtime.KafkaClientSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -3,10 +3,13 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamavg.config.KafkaClientSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamavg.runtime.HttpRoutes;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.runtime.ServiceContext;
 import io.streamavg.testkit.DataSet;
 import io.streamavg.testkit.Eventually;
-import io.streamavg.topology.TopologyConfig;
+import io.streamavg.topology.StatsTopologyConfig;
 import io.streamavg.topology.TopologyService;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.Topics;
@@ -85,6 +88,11 @@ abstract class PipelineScenarios {
                 }
             }
         };
+    }
+
+    /** A fresh context: the meters and routes of one process. */
+    static ServiceContext context() {
+        return new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes());
     }
 
     /** The options of a stack under test: free ports, state in {@code dataDir}, rows in {@code db}. */
@@ -173,14 +181,14 @@ abstract class PipelineScenarios {
         final Path db = work.resolve("averages.db");
         try (Pipeline pipeline = start(work.resolve("data"), db)) {
             final AtomicReference<Throwable> fatal = new AtomicReference<>();
-            try (TopologyService second = new TopologyService(new TopologyConfig(Map.of(
+            try (TopologyService second = new TopologyService(new StatsTopologyConfig(Map.of(
                     KafkaClientSettings.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
-                    TopologyConfig.STATE_DIR, work.resolve("second-instance").toString())))) {
+                    StatsTopologyConfig.STATE_DIR, work.resolve("second-instance").toString())), context())) {
                 second.start(fatal::set);
 
                 // Both instances in one group: the second holds some of the tasks, not all of them.
                 Eventually.assertWithin(DEADLINE, () -> {
-                    assertThat(second.readiness().ready()).isTrue();
+                    assertThat(second.readiness().ok()).isTrue();
                     final long tasks = second.streams().metadataForLocalThreads().stream()
                             .mapToLong(thread -> thread.activeTasks().size()).sum();
                     assertThat(tasks).isBetween(1L, TOTAL_TASKS - 1);

@@ -2,7 +2,8 @@ package io.streamavg.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamavg.config.CommandLine;
+import io.streamavg.cli.Streamavg;
+import io.streamavg.runtime.CommandLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class ReadmeOptionsTest {
     void shouldListEveryOptionOfEveryCommandWithItsDefault() throws IOException {
         final String readme = Files.readString(README, StandardCharsets.UTF_8);
         final Map<String, ConfigDef> commands = new LinkedHashMap<>();
-        Streamavg.COMMANDS.values().forEach(command -> commands.put(command.name(), command.options()));
+        Streamavg.commands().values().forEach(command -> commands.put(command.name(), command.options()));
         final String expected = withTable(readme, CommandLine.markdownTable(commands));
         if (Boolean.getBoolean("streamavg.readme.update")) {
             Files.writeString(README, expected, StandardCharsets.UTF_8);

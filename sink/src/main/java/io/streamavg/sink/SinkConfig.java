@@ -1,7 +1,7 @@
 package io.streamavg.sink;
 
-import io.streamavg.config.KafkaClientSettings;
-import io.streamavg.http.HttpEndpoints;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.runtime.HttpEndpoints;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class SinkConfig extends AbstractConfig {
     public static final String SYNCHRONOUS = "synchronous";
     public static final String GROUP_ID = "group-id";
 
-    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(DB, Type.STRING, "processed_data.db", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "The SQLite database file the statistics are written to (created if missing).")
             .define(SYNCHRONOUS, Type.STRING, "NORMAL", ConfigDef.CaseInsensitiveValidString.in("NORMAL", "FULL"),

@@ -1,9 +1,13 @@
 package io.streamavg.sink;
 
-import io.streamavg.config.KafkaClientSettings;
-import io.streamavg.service.Readiness;
-import io.streamavg.service.Service;
-import io.streamavg.service.ServiceRunner;
+import io.streamavg.runtime.KafkaClientSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamavg.runtime.Health;
+import io.streamavg.runtime.Service;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.ServiceRunner;
+import io.streamavg.runtime.StartupException;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
 import io.streamavg.wire.Topics;
@@ -18,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -59,22 +62,24 @@ public final class SqliteSink implements Service {
     private final String topic;
     private final Map<String, Object> consumerSettings;
     private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicLong batchesApplied = new AtomicLong();
-    private final AtomicLong rowsWritten = new AtomicLong();
-    private final AtomicLong recordsSkipped = new AtomicLong();
-    private volatile Readiness readiness = Readiness.down("not started");
+    private final MeterRegistry registry;
+    private final SinkMeters meters;
+    private volatile Health readiness = Health.down("not started");
     private AveragesTable table;
     private KafkaConsumer<String, ColumnStats> consumer;
+    private KafkaClientMetrics consumerMetrics;
     private Thread loop;
 
-    public SqliteSink(final SinkConfig config) {
-        this(config, Topics.COLUMN_AVERAGES);
+    public SqliteSink(final SinkConfig config, final ServiceContext context) {
+        this(config, context, Topics.COLUMN_AVERAGES);
     }
 
     /** Reads {@code topic} instead of the pipeline's: lets each integration test have a topic of its own. */
-    SqliteSink(final SinkConfig config, final String topic) {
+    SqliteSink(final SinkConfig config, final ServiceContext context, final String topic) {
         this.config = config;
         this.topic = topic;
+        this.registry = context.meters();
+        this.meters = new SinkMeters(registry);
         // Resolved here, so that a bad Kafka setting is a configuration error before anything starts.
         this.consumerSettings = consumerSettings(config);
     }
@@ -84,10 +89,16 @@ public final class SqliteSink implements Service {
         if (closing.getCount() == 0 || loop != null) {
             throw new IllegalStateException("the sink was started or closed before");
         }
-        readiness = Readiness.down("opening " + config.db());
-        table = AveragesTable.open(config.db(), config.synchronous());
+        readiness = Health.down("opening " + config.db());
+        try {
+            table = AveragesTable.open(config.db(), config.synchronous());
+        } catch (SQLException e) {
+            throw new StartupException("cannot use " + config.db().toAbsolutePath() + " (--" + SinkConfig.DB + "): " + e.getMessage(), e);
+        }
         try {
             consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ColumnStatsSerde());
+            consumerMetrics = new KafkaClientMetrics(consumer);
+            consumerMetrics.bindTo(registry);
         } catch (RuntimeException e) {
             try {
                 table.close();
@@ -98,7 +109,7 @@ public final class SqliteSink implements Service {
         }
         LOG.info("Sink writing {} to {} (schema version {}, synchronous {}, group {})",
                 topic, config.db().toAbsolutePath(), SchemaMigrations.LATEST, config.synchronous(), config.groupId());
-        readiness = Readiness.down("waiting for partitions of " + topic);
+        readiness = Health.down("waiting for partitions of " + topic);
         loop = new Thread(() -> run(onFatal), "streamavg-sink");
         loop.start();
     }
@@ -129,6 +140,7 @@ public final class SqliteSink implements Service {
             failure = e;
         } finally {
             try {
+                consumerMetrics.close();
                 consumer.close();
             } catch (RuntimeException e) {
                 LOG.warn("Closing the Kafka consumer failed", e);
@@ -146,7 +158,7 @@ public final class SqliteSink implements Service {
             LOG.warn("Sink stopped while closing, with an unwritten batch: {}", failure.toString());
         } else {
             LOG.error("Sink failed and stopped; {}", counters(), failure);
-            readiness = Readiness.down("failed: " + failure);
+            readiness = Health.down("failed: " + failure);
             onFatal.accept(failure);
         }
     }
@@ -159,7 +171,7 @@ public final class SqliteSink implements Service {
             skip(e);
             return;
         }
-        readiness = consumer.assignment().isEmpty() ? Readiness.down("no partition of " + topic + " assigned") : Readiness.up();
+        readiness = consumer.assignment().isEmpty() ? Health.down("no partition of " + topic + " assigned") : Health.up();
         if (records.isEmpty()) {
             return;
         }
@@ -169,16 +181,18 @@ public final class SqliteSink implements Service {
         for (final ConsumerRecord<String, ColumnStats> record : records) {
             nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             if (record.key() == null) {
-                recordsSkipped.incrementAndGet();
+                meters.recordsSkipped.increment();
                 LOG.warn("Skipping a record without key (column name) at {}-{} offset {}", record.topic(), record.partition(), record.offset());
                 continue;
             }
             final Instant updatedAt = record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null;
             latest.put(record.key(), new AveragesTable.Change(record.key(), record.value(), updatedAt));
         }
+        final long started = System.nanoTime();
         final int written = applyWithRetries(latest.values(), nextOffsets);
-        batchesApplied.incrementAndGet();
-        rowsWritten.addAndGet(written);
+        meters.batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        meters.batches.increment();
+        meters.rowsUpserted.increment(written);
         LOG.debug("Applied {} records as {} changes ({} rows written); next offsets {}", records.count(), latest.size(), written, nextOffsets);
         final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         nextOffsets.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset)));
@@ -196,7 +210,7 @@ public final class SqliteSink implements Service {
      */
     private void skip(final RecordDeserializationException e) throws SQLException, InterruptedException {
         final TopicPartition partition = e.topicPartition();
-        recordsSkipped.incrementAndGet();
+        meters.recordsSkipped.increment();
         LOG.warn("Skipping the record at {} offset {}: its {} is not column statistics: {}", partition, e.offset(),
                 e.origin().name().toLowerCase(Locale.ROOT), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         consumer.seek(partition, e.offset() + 1);
@@ -223,12 +237,22 @@ public final class SqliteSink implements Service {
     }
 
     public Counters counters() {
-        return new Counters(batchesApplied.get(), rowsWritten.get(), recordsSkipped.get());
+        return meters.snapshot();
     }
 
     @Override
-    public Readiness readiness() {
-        return closing.getCount() == 0 ? Readiness.down("closed") : readiness;
+    public Health readiness() {
+        return closing.getCount() == 0 ? Health.down("closed") : readiness;
+    }
+
+    /** Live while its thread runs, or before it starts; a thread that ended without being told to is not. */
+    @Override
+    public Health liveness() {
+        final Thread running;
+        synchronized (this) {
+            running = loop;
+        }
+        return running == null || running.isAlive() || closing.getCount() == 0 ? Health.up() : Health.down("the sink's thread ended");
     }
 
     /** Stops polling, finishes the batch in hand, then closes consumer and database, waiting at most {@link ServiceRunner#CLOSE_TIMEOUT}. */

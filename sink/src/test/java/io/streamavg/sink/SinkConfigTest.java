@@ -3,7 +3,10 @@ package io.streamavg.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamavg.config.CommandLine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamavg.runtime.CommandLine;
+import io.streamavg.runtime.HttpRoutes;
+import io.streamavg.runtime.ServiceContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +76,7 @@ class SinkConfigTest {
         final Map<String, String> settings = CommandLine.parse(SinkConfig.DEFINITION, List.of("--bootstrap-servers", "kafka:9092"),
                 Map.of("STREAMAVG_KAFKA_SECURTY_PROTOCOL", "SSL"));
 
-        assertThatThrownBy(() -> SinkMain.COMMAND.factory().apply(settings))
+        assertThatThrownBy(() -> new SinkCommand().create(settings, new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("securty.protocol");
     }

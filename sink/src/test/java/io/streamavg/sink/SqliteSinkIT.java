@@ -6,8 +6,11 @@ import static io.streamavg.sink.AveragesTableTest.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.broker.EmbeddedKafkaBroker;
-import io.streamavg.service.Readiness;
-import io.streamavg.service.TopicSetup;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamavg.runtime.Health;
+import io.streamavg.runtime.HttpRoutes;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.TopicSetup;
 import io.streamavg.sink.AveragesTableTest.Row;
 import io.streamavg.testkit.Eventually;
 import io.streamavg.wire.ColumnStats;
@@ -99,16 +102,16 @@ class SqliteSinkIT {
         final Row two = new Row("2", 10.0, 1, 10.0, 10.0, 10.0, 0.0, "2026-03-01T10:00:04Z");
 
         final AtomicReference<Throwable> fatal = new AtomicReference<>();
-        final SqliteSink first = new SqliteSink(config(db, "restart-first"));
+        final SqliteSink first = new SqliteSink(config(db, "restart-first"), context());
         try {
             first.start(fatal::set);
-            Eventually.assertWithin(TIMEOUT, () -> assertThat(first.readiness()).isEqualTo(Readiness.up()));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(first.readiness()).isEqualTo(Health.up()));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:00:06Z"), two)));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, Topics.COLUMN_AVERAGES)).isEqualTo(produced));
         } finally {
             first.close();
         }
-        assertThat(first.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(first.readiness()).isEqualTo(Health.down("closed"));
 
         execute(db,
                 "CREATE TABLE writes (n INTEGER NOT NULL)",
@@ -119,7 +122,7 @@ class SqliteSinkIT {
 
         // A new consumer group has no offsets in Kafka and would read from the beginning: only the
         // database's offsets can keep the sink from applying the six earlier records again.
-        final SqliteSink second = new SqliteSink(config(db, "restart-second"));
+        final SqliteSink second = new SqliteSink(config(db, "restart-second"), context());
         try {
             second.start(fatal::set);
             Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 4.0, 3, 12.0, 2.5, 6.0, 1.4719601443879744, "2026-03-01T10:00:07Z"), two)));
@@ -142,7 +145,7 @@ class SqliteSinkIT {
         send(topic, "1", new ColumnStats("1", 1, 2.5, 2.5, 2.5, 2.5, 0.0), 4);
 
         final AtomicReference<Throwable> fatal = new AtomicReference<>();
-        final SqliteSink sink = new SqliteSink(config(db, "not-json"), topic);
+        final SqliteSink sink = new SqliteSink(config(db, "not-json"), context(), topic);
         try {
             sink.start(fatal::set);
             Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(
@@ -151,7 +154,7 @@ class SqliteSinkIT {
             Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, topic)).isEqualTo(produced));
             assertThat(sink.counters().recordsSkipped()).isEqualTo(1);
             assertThat(sink.counters().rowsWritten()).isEqualTo(3);
-            assertThat(sink.readiness()).isEqualTo(Readiness.up());
+            assertThat(sink.readiness()).isEqualTo(Health.up());
         } finally {
             sink.close();
         }
@@ -167,20 +170,24 @@ class SqliteSinkIT {
         send(topic, "0", new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0), 1);
 
         final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
-        final SqliteSink sink = new SqliteSink(config(db, "db-failure"), topic);
+        final SqliteSink sink = new SqliteSink(config(db, "db-failure"), context(), topic);
         try {
             sink.start(fatal::complete);
             final Throwable error = fatal.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(error).isInstanceOf(SQLException.class).hasMessageContaining("disk on fire");
-            assertThat(sink.readiness().ready()).isFalse();
+            assertThat(sink.readiness().ok()).isFalse();
             assertThat(sink.readiness().reason()).startsWith("failed: ").contains("disk on fire");
             assertThat(sink.counters()).isEqualTo(new SqliteSink.Counters(0, 0, 0));
         } finally {
             sink.close();
         }
-        assertThat(sink.readiness()).isEqualTo(Readiness.down("closed"));
+        assertThat(sink.readiness()).isEqualTo(Health.down("closed"));
         assertThat(rows(db)).isEmpty();
         assertThat(storedOffsets(db, topic)).isEmpty();
+    }
+
+    private static ServiceContext context() {
+        return new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes());
     }
 
     private static SinkConfig config(final Path db, final String group) {

@@ -3,7 +3,6 @@ package io.streamavg.topology;
 import io.streamavg.wire.DeadLetterHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -12,19 +11,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a rejected line back into its raw bytes, with the reason and the raw record's position in
- * headers, for raw-lines-dlq; counts it in the {@code rejected-lines} sensor of Kafka Streams' metrics.
+ * headers, for raw-lines-dlq; counts it by reason in {@link TopologyMeters}.
  */
 final class DeadLetterProcessor implements FixedKeyProcessor<byte[], ParsedLine, byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
 
+    private final TopologyMeters meters;
     private FixedKeyProcessorContext<byte[], byte[]> context;
-    private Sensor rejected;
+
+    DeadLetterProcessor(final TopologyMeters meters) {
+        this.meters = meters;
+    }
 
     @Override
     public void init(final FixedKeyProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        this.rejected = context.metrics().addRateTotalSensor("streamavg", "topology", "rejected-lines", Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -38,7 +40,7 @@ final class DeadLetterProcessor implements FixedKeyProcessor<byte[], ParsedLine,
             DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(source.partition()));
             DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(source.offset()));
         });
-        rejected.record();
+        meters.rejected(line.reason());
         LOG.debug("Rejected line ({}): {}", line.reason().code(), line.detail());
         context.forward(record.withValue(line.raw()).withHeaders(headers));
     }

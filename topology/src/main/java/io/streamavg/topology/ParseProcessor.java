@@ -8,10 +8,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedLine> {
 
     private final LineParser parser;
+    private final TopologyMeters meters;
     private FixedKeyProcessorContext<byte[], ParsedLine> context;
 
-    ParseProcessor(final LineParser parser) {
+    ParseProcessor(final LineParser parser, final TopologyMeters meters) {
         this.parser = parser;
+        this.meters = meters;
     }
 
     @Override
@@ -21,6 +23,10 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedLi
 
     @Override
     public void process(final FixedKeyRecord<byte[], byte[]> record) {
-        context.forward(record.withValue(parser.parse(record.value())));
+        final ParsedLine line = parser.parse(record.value());
+        if (line instanceof ParsedLine.Cells) {
+            meters.parsed();
+        }
+        context.forward(record.withValue(line));
     }
 }

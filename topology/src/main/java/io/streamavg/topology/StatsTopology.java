@@ -10,6 +10,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -45,20 +46,23 @@ public final class StatsTopology {
     private StatsTopology() {
     }
 
-    public static Topology build(final TopologyConfig config) {
+    /**
+     * @param meters where the instance counts parsed and rejected lines; shared by its tasks
+     */
+    public static Topology build(final StatsTopologyConfig config, final TopologyMeters meters) {
         final char delimiter = config.delimiter();
-        final int maxColumns = config.getInt(TopologyConfig.MAX_COLUMNS);
+        final int maxColumns = config.getInt(StatsTopologyConfig.MAX_COLUMNS);
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
         // From the instance's own settings: topology-level ones (e.g. topology.optimization) then apply here too.
         final StreamsBuilder builder = new StreamsBuilder(
-                new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(config.streamsProperties())));
+                new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         final KStream<byte[], ParsedLine> parsed = builder
                 .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))
-                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns)), Named.as("parse-line"))
+                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns), meters), Named.as("parse-line"))
                 .filterNot((key, line) -> line instanceof ParsedLine.Blank, Named.as("skip-blank-lines"));
 
-        final FixedKeyProcessorSupplier<byte[], ParsedLine, byte[]> deadLetters = DeadLetterProcessor::new;
+        final FixedKeyProcessorSupplier<byte[], ParsedLine, byte[]> deadLetters = () -> new DeadLetterProcessor(meters);
         final ProcessorSupplier<byte[], ParsedLine, String, RunningStats> partials = new ProcessorSupplier<>() {
             @Override
             public PartialAggregator get() {

@@ -1,9 +1,12 @@
 package io.streamavg.topology;
 
-import io.streamavg.service.Readiness;
-import io.streamavg.service.Service;
-import io.streamavg.service.ServiceRunner;
-import io.streamavg.service.TopicSetup;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamavg.runtime.Health;
+import io.streamavg.runtime.Service;
+import io.streamavg.runtime.ServiceContext;
+import io.streamavg.runtime.ServiceRunner;
+import io.streamavg.runtime.TopicSetup;
 import io.streamavg.wire.Topics;
 import java.time.Duration;
 import java.util.Properties;
@@ -22,24 +25,29 @@ public final class TopologyService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyService.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
-    private final TopologyConfig config;
+    private final StatsTopologyConfig config;
     private final Properties streamsProperties;
+    private final MeterRegistry registry;
+    private final TopologyMeters meters;
     private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile boolean closed;
 
-    public TopologyService(final TopologyConfig config) {
+    public TopologyService(final StatsTopologyConfig config, final ServiceContext context) {
         this.config = config;
         this.streamsProperties = config.streamsProperties();
+        this.registry = context.meters();
+        this.meters = new TopologyMeters(registry);
     }
 
     @Override
     public void start(final Consumer<Throwable> onFatal) throws Exception {
         try (Admin admin = Admin.create(streamsProperties)) {
-            final var topics = Topics.definitions(config.getInt(TopologyConfig.PARTITIONS));
+            final var topics = Topics.definitions(config.getInt(StatsTopologyConfig.PARTITIONS));
             TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
         }
-        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config), streamsProperties);
+        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), streamsProperties);
         instance.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         instance.setUncaughtExceptionHandler(error -> {
             LOG.error("Stream thread failed; stopping this instance so that its tasks move to healthy ones", error);
@@ -52,23 +60,37 @@ public final class TopologyService implements Service {
                 return;
             }
             streams = instance;
+            streamsMetrics = new KafkaStreamsMetrics(instance);
+            streamsMetrics.bindTo(registry);
             instance.start();
         }
-        LOG.info("Topology started: application id {}, {}", config.getString(TopologyConfig.APPLICATION_ID),
-                config.getString(TopologyConfig.PROCESSING_GUARANTEE));
+        LOG.info("Topology started: application id {}, {}", config.getString(StatsTopologyConfig.APPLICATION_ID),
+                config.getString(StatsTopologyConfig.PROCESSING_GUARANTEE));
     }
 
     @Override
-    public Readiness readiness() {
+    public Health readiness() {
         final KafkaStreams instance = streams;
         if (closed) {
-            return Readiness.down("closed");
+            return Health.down("closed");
         }
         if (instance == null) {
-            return Readiness.down("waiting for the topics");
+            return Health.down("waiting for the topics");
         }
         final KafkaStreams.State state = instance.state();
-        return state == KafkaStreams.State.RUNNING ? Readiness.up() : Readiness.down("Kafka Streams is " + state);
+        return state == KafkaStreams.State.RUNNING ? Health.up() : Health.down("Kafka Streams is " + state);
+    }
+
+    /** Restoring state and rebalancing (REBALANCING) are live, however long they take; an instance in ERROR is not. */
+    @Override
+    public Health liveness() {
+        final KafkaStreams instance = streams;
+        if (instance == null || closed) {
+            return Health.up();
+        }
+        final KafkaStreams.State state = instance.state();
+        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                ? Health.down("Kafka Streams is " + state) : Health.up();
     }
 
     /** The running instance, for queries of its stores; null before {@link #start}. */
@@ -89,6 +111,10 @@ public final class TopologyService implements Service {
             // without static membership its successor (or a restart) waits out the 45 s session.
             instance.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(ServiceRunner.CLOSE_TIMEOUT));
+        }
+        final KafkaStreamsMetrics metrics = streamsMetrics;
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

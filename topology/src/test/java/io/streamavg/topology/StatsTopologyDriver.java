@@ -18,11 +18,14 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The production topology and Streams settings under {@link TopologyTestDriver}, fed raw lines. */
 final class StatsTopologyDriver implements AutoCloseable {
 
-    private final TopologyConfig config;
+    private final StatsTopologyConfig config;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> rawLines;
     private final TestOutputTopic<String, ColumnStats> averages;
@@ -33,10 +36,10 @@ final class StatsTopologyDriver implements AutoCloseable {
     StatsTopologyDriver(final Path stateDir, final Map<String, String> options) {
         final Map<String, String> settings = new HashMap<>(options);
         settings.put("bootstrap-servers", "never-contacted:9092");
-        settings.put(TopologyConfig.STATE_DIR, stateDir.toString());
-        config = new TopologyConfig(settings);
+        settings.put(StatsTopologyConfig.STATE_DIR, stateDir.toString());
+        config = new StatsTopologyConfig(settings);
         final Properties props = config.streamsProperties();
-        driver = new TopologyTestDriver(StatsTopology.build(config), props, now);
+        driver = new TopologyTestDriver(StatsTopology.build(config, new TopologyMeters(meters)), props, now);
         rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
         averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ColumnStatsSerde());
         deadLetters = driver.createOutputTopic(Topics.RAW_LINES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -77,12 +80,9 @@ final class StatsTopologyDriver implements AutoCloseable {
         return deadLetters.readRecordsToList();
     }
 
-    /** The value of a Kafka Streams metric of this topology, by group and name, summed over its tags. */
-    double metric(final String group, final String name) {
-        return driver.metrics().entrySet().stream()
-                .filter(entry -> entry.getKey().group().equals(group) && entry.getKey().name().equals(name))
-                .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue())
-                .sum();
+    /** A counter of the topology's meters as Prometheus names it, by its tags when given ({@code "reason", "non-numeric"}). */
+    double counter(final String name, final String... tags) {
+        return meters.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     Map<String, RunningStats> columnStatsStore() {

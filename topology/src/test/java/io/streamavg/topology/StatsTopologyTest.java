@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,7 +101,7 @@ class StatsTopologyTest {
         "\\t # 1\t2.5\t3.0",
         "|   # 1|2.5|\"3\""})
     void shouldSplitAtTheConfiguredDelimiter(final String delimiter, final String line) {
-        final Map<String, ColumnStats> averages = driver(Map.of(TopologyConfig.DELIMITER, delimiter)).send(line).averages();
+        final Map<String, ColumnStats> averages = driver(Map.of(StatsTopologyConfig.DELIMITER, delimiter)).send(line).averages();
 
         assertThat(averages).containsOnlyKeys("0", "1", "2");
         assertThat(averages.get("0").sum()).isEqualTo(1.0);
@@ -111,7 +112,7 @@ class StatsTopologyTest {
 
     @Test
     void shouldNotSplitAtACommaWhenAnotherDelimiterIsConfigured() {
-        driver(Map.of(TopologyConfig.DELIMITER, ";")).send("1,5;2");
+        driver(Map.of(StatsTopologyConfig.DELIMITER, ";")).send("1,5;2");
 
         assertThat(driver.averages()).isEmpty();
         assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
@@ -148,7 +149,7 @@ class StatsTopologyTest {
     @Test
     void shouldRejectInvalidUtf8AndTooManyColumnsWithTheirReasons() {
         final byte[] invalid = {'1', ',', (byte) 0xC3, (byte) 0x28};
-        driver(Map.of(TopologyConfig.MAX_COLUMNS, "3")).send("1,2,3");
+        driver(Map.of(StatsTopologyConfig.MAX_COLUMNS, "3")).send("1,2,3");
         final Map<String, ColumnStats> before = driver.averages();
 
         driver.sendBytes(invalid).send("1,2,3,4");
@@ -158,8 +159,11 @@ class StatsTopologyTest {
         assertThat(dead).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
                 .containsExactly(RejectReason.INVALID_UTF8.code(), RejectReason.TOO_MANY_COLUMNS.code());
         assertThat(dead.get(0).value()).isEqualTo(invalid);
-        // The name the README gives for monitoring rejected lines.
-        assertThat(driver.metric("stream-streamavg-metrics", "rejected-lines-total")).isEqualTo(2.0);
+        // The meters the README gives for monitoring (streamavg_topology_lines_{rejected,parsed}_total).
+        assertThat(driver.counter("streamavg.topology.lines.rejected")).isEqualTo(2.0);
+        assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "invalid-utf8")).isEqualTo(1.0);
+        assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "too-many-columns")).isEqualTo(1.0);
+        assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(1.0);
     }
 
     @Test
@@ -237,7 +241,8 @@ class StatsTopologyTest {
 
     @Test
     void shouldKeepTheInternalTopicAndStoreNamesStable() {
-        final String description = StatsTopology.build(new TopologyConfig(Map.of("bootstrap-servers", "x:1"))).describe().toString();
+        final String description = StatsTopology.build(new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1")),
+                new TopologyMeters(new SimpleMeterRegistry())).describe().toString();
 
         // Renaming any of these orphans the state of running deployments: change them only on purpose.
         final List<String> names = List.of("raw-lines-source", "parse-line", "line-rejected", "dead-letter-headers",

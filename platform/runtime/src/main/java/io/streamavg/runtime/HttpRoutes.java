@@ -1,0 +1,63 @@
+package io.streamavg.runtime;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP routes of one process, gathered before its server starts: the runner's own (health,
+ * metrics) and each service's. In {@code local} the parts share one set on one port, so a route
+ * two parts both claim is refused at once rather than one silently hiding the other.
+ */
+public final class HttpRoutes {
+
+    private final Set<String> claimed = new TreeSet<>();
+    private final List<Consumer<JavalinConfig>> registrations = new ArrayList<>();
+    private boolean applied;
+
+    /** {@code GET path}; Javalin's path syntax ({@code /averages/{column}}). */
+    public HttpRoutes get(final String path, final Handler handler) {
+        return add("GET " + path, config -> config.routes.get(path, handler));
+    }
+
+    /** A Server-Sent Events stream at {@code GET path}; the client stays open until either side closes it. */
+    public HttpRoutes sse(final String path, final Consumer<SseClient> client) {
+        return add("GET " + path, config -> config.routes.sse(path, client));
+    }
+
+    /** Serves the classpath folder {@code folder} (e.g. {@code /public}) under {@code urlPrefix}. */
+    public HttpRoutes staticFiles(final String urlPrefix, final String folder) {
+        return add("STATIC " + urlPrefix, config -> config.staticFiles.add(files -> {
+            files.hostedPath = urlPrefix;
+            files.directory = folder;
+            files.location = Location.CLASSPATH;
+        }));
+    }
+
+    /** Every route claimed so far, as {@code METHOD path}. */
+    public synchronized Set<String> claimed() {
+        return Set.copyOf(claimed);
+    }
+
+    private synchronized HttpRoutes add(final String route, final Consumer<JavalinConfig> registration) {
+        if (applied) {
+            throw new IllegalStateException("cannot add " + route + ": the HTTP server has started");
+        }
+        if (!claimed.add(route)) {
+            throw new IllegalStateException("the HTTP route " + route + " is claimed twice");
+        }
+        registrations.add(registration);
+        return this;
+    }
+
+    synchronized void applyTo(final JavalinConfig config) {
+        applied = true;
+        registrations.forEach(registration -> registration.accept(config));
+    }
+}

@@ -1,0 +1,114 @@
+package io.streamavg.topology;
+
+import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.runtime.HttpEndpoints;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The topology's options: how lines are read, and how the Kafka Streams instance runs. */
+public final class StatsTopologyConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID = "application-id";
+    public static final String DELIMITER = "delimiter";
+    public static final String MAX_COLUMNS = "max-columns";
+    public static final String NUM_STREAM_THREADS = "num-stream-threads";
+    public static final String STATE_DIR = "state-dir";
+    public static final String PROCESSING_GUARANTEE = "processing-guarantee";
+    public static final String COMMIT_INTERVAL = "commit-interval";
+    public static final String PARTITIONS = "partitions";
+
+    public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
+            .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka Streams application id: instances with the same id share the work; also the prefix of internal topics.")
+            // Validated in the constructor, on the value as given: Kafka's ConfigDef trims strings, so
+            // it would see a space or a tab as empty.
+            .define(DELIMITER, Type.STRING, ",", Importance.HIGH, "Cell delimiter: one character, a space included (\\t for tab); never a quote or line break.")
+            .define(MAX_COLUMNS, Type.INT, 1024, Range.between(1, 1_000_000), Importance.LOW,
+                    "A line with more cells goes to raw-lines-dlq (too-many-columns).")
+            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads in this instance.")
+            .define(STATE_DIR, Type.STRING, "streamavg-state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Folder of the local state stores (rebuilt from Kafka when lost).")
+            .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                    ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+                    "exactly_once_v2 counts every line once through crashes; at_least_once may count a line twice after one.")
+            .define(COMMIT_INTERVAL, Type.LONG, 100L, Range.between(1L, 3_600_000L), Importance.MEDIUM,
+                    "Milliseconds between commits; statistics reach column-averages about this often.")
+            .define(PARTITIONS, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Partitions of the topics when this instance has to create them (existing topics are left as they are).");
+
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+    private final Properties streamsProperties;
+    private final char delimiter;
+
+    public StatsTopologyConfig(final Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+        final Object given = originals.get(DELIMITER);
+        this.delimiter = delimiterOf(given == null ? getString(DELIMITER) : String.valueOf(given));
+        // Once, here: the topology and the instance both need them, and a bad client setting fails now.
+        this.streamsProperties = resolveStreamsProperties();
+    }
+
+    /** The Kafka Streams settings: the options above, over any passed-through client and Streams settings. */
+    public Properties streamsProperties() {
+        final Properties copy = new Properties();
+        copy.putAll(streamsProperties);
+        return copy;
+    }
+
+    private Properties resolveStreamsProperties() {
+        final Properties props = new Properties();
+        props.putAll(KafkaClientSettings.resolve(this, StatsTopologyConfig::isStreamsSetting));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+        // Kafka 5.0's default, and without it every start warns; there is no global state here.
+        // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+        return props;
+    }
+
+    /** Kafka Streams' own settings, and client settings under the prefixes Streams routes to one client. */
+    private static boolean isStreamsSetting(final String name) {
+        if (StreamsConfig.configDef().names().contains(name)) {
+            return true;
+        }
+        for (final String prefix : STREAMS_CLIENT_PREFIXES) {
+            if (name.startsWith(prefix) && KafkaClientSettings.isClientSetting(name.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public char delimiter() {
+        return delimiter;
+    }
+
+    public Duration commitInterval() {
+        return Duration.ofMillis(getLong(COMMIT_INTERVAL));
+    }
+
+    static char delimiterOf(final String text) {
+        final String value = "\\t".equals(text) ? "\t" : text;
+        if (value.length() != 1 || value.charAt(0) == '"' || value.charAt(0) == '\n' || value.charAt(0) == '\r') {
+            throw new ConfigException(DELIMITER, text, "must be one character other than a quote or a line break (\\t for tab)");
+        }
+        return value.charAt(0);
+    }
+}

@@ -1,0 +1,35 @@
+package io.streamavg.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamavg.wire.RejectReason;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The topology's meters ({@code streamavg_topology_*} at {@code /metrics}), shared by every task of
+ * the instance. They count processing, not committed results: lines reprocessed after a crash
+ * under exactly-once count again here, though never twice in the statistics.
+ */
+public final class TopologyMeters {
+
+    private final Counter parsed;
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+
+    public TopologyMeters(final MeterRegistry registry) {
+        parsed = Counter.builder("streamavg.topology.lines.parsed")
+                .description("Lines parsed into cells and folded into the statistics").register(registry);
+        for (final RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, Counter.builder("streamavg.topology.lines.rejected").tag("reason", reason.code())
+                    .description("Lines sent to raw-lines-dlq by the topology, by reason").register(registry));
+        }
+    }
+
+    void parsed() {
+        parsed.increment();
+    }
+
+    void rejected(final RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+}

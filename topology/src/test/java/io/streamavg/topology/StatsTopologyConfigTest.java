@@ -1,0 +1,60 @@
+package io.streamavg.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamavg.runtime.CommandLine;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopologyConfigTest {
+
+    private static StatsTopologyConfig config(final String... args) {
+        return new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(args), Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092")));
+    }
+
+    @Test
+    void shouldDefaultToExactlyOnceAndACommaWithStreamsSettingsFromTheOptions() {
+        final Properties props = config().streamsProperties();
+
+        assertThat(config().delimiter()).isEqualTo(',');
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "streamavg")
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "streamavg-state")
+                .containsEntry("bootstrap.servers", "k:9092");
+    }
+
+    @Test
+    void shouldReadTabAsTheTabCharacter() {
+        assertThat(config("--delimiter", "\\t").delimiter()).isEqualTo('\t');
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",,", "\"", "\n"})
+    void shouldRejectADelimiterThatIsNotOneUsableCharacter(final String delimiter) {
+        assertThatThrownBy(() -> config("--delimiter", delimiter))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("delimiter");
+    }
+
+    @Test
+    void shouldRejectAnUnknownProcessingGuaranteeNamingIt() {
+        assertThatThrownBy(() -> config("--processing-guarantee", "exactly_once"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processing-guarantee");
+    }
+
+    @Test
+    void shouldPassStreamsAndPrefixedClientSettingsThrough() {
+        final Properties props = new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(),
+                Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092", "STREAMAVG_KAFKA_NUM_STANDBY_REPLICAS", "1",
+                        "STREAMAVG_KAFKA_PRODUCER_LINGER_MS", "20"))).streamsProperties();
+
+        assertThat(props).containsEntry("num.standby.replicas", "1").containsEntry("producer.linger.ms", "20");
+    }
+}
