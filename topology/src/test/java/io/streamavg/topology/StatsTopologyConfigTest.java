@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TopologyConfigTest {
+class StatsTopologyConfigTest {
 
     private static StatsTopologyConfig config(final String... args) {
         return new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(args), Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092")));
@@ -36,8 +36,16 @@ class TopologyConfigTest {
         assertThat(config("--delimiter", "\\t").delimiter()).isEqualTo('\t');
     }
 
+    @Test
+    void shouldKeepASpaceOrATabAsGivenThoughKafkasConfigDefTrimsStrings() {
+        assertThat(config("--delimiter", " ").delimiter()).isEqualTo(' ');
+        assertThat(config("--delimiter", "\t").delimiter()).isEqualTo('\t');
+        assertThat(new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(),
+                Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092", "STREAMAVG_DELIMITER", " "))).delimiter()).isEqualTo(' ');
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", ",,", "\"", "\n"})
+    @ValueSource(strings = {"", ",,", "\"", "\n", "  "})
     void shouldRejectADelimiterThatIsNotOneUsableCharacter(final String delimiter) {
         assertThatThrownBy(() -> config("--delimiter", delimiter))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("delimiter");

@@ -99,6 +99,8 @@ class StatsTopologyTest {
     @CsvSource(delimiter = '#', value = {
         ";   # 1;2.5;\"3\"",
         "\\t # 1\t2.5\t3.0",
+        "'\t' # 1\t2.5\t3.0",
+        "' ' # 1 2.5 \"3\"",
         "|   # 1|2.5|\"3\""})
     void shouldSplitAtTheConfiguredDelimiter(final String delimiter, final String line) {
         final Map<String, ColumnStats> averages = driver(Map.of(StatsTopologyConfig.DELIMITER, delimiter)).send(line).averages();

@@ -59,6 +59,20 @@ class CommandLineTest {
     }
 
     @Test
+    void shouldExplainABadValueNamingTheOptionAsTheUserGaveIt() {
+        final ConfigException bad = new ConfigException("http-port", "abc", "Not a number of type INT");
+
+        assertThat(CommandLine.explain(bad, List.of("--http-port", "abc"), Map.of()))
+                .isEqualTo("invalid value 'abc' for --http-port: Not a number of type INT");
+        assertThat(CommandLine.explain(bad, List.of("--http-port=abc"), Map.of()))
+                .isEqualTo("invalid value 'abc' for --http-port: Not a number of type INT");
+        assertThat(CommandLine.explain(bad, List.of(), Map.of("STREAMAVG_HTTP_PORT", "abc")))
+                .isEqualTo("invalid value 'abc' for STREAMAVG_HTTP_PORT: Not a number of type INT");
+        assertThat(CommandLine.explain(new ConfigException("Missing required configuration \"bootstrap-servers\" which has no default value."),
+                List.of(), Map.of())).isEqualTo("missing --bootstrap-servers (or STREAMAVG_BOOTSTRAP_SERVERS): it has no default");
+    }
+
+    @Test
     void shouldPassKafkaClientSettingsThroughFromFileAndEnvironment(@TempDir final Path dir) throws Exception {
         final Path file = dir.resolve("client.properties");
         Files.writeString(file, "security.protocol=SSL\nssl.truststore.location=/a\n");
