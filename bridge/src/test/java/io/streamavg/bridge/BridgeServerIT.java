@@ -10,13 +10,11 @@ import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.TopicSetup;
 import io.streamavg.testkit.Eventually;
+import io.streamavg.testkit.LineClients;
+import io.streamavg.testkit.TopicContents;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.RejectReason;
 import io.streamavg.wire.Topics;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -27,16 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,23 +82,12 @@ class BridgeServerIT {
         for (int client = 0; client < CLIENTS; client++) {
             streams.add(clientStream(client, expected));
         }
-        final Map<TopicPartition, Long> start = endOffsets(Topics.RAW_LINES);
+        final Map<TopicPartition, Long> start = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
         final long before = System.currentTimeMillis();
 
         final BridgeServer server = startBridge(Map.of());
         try {
-            final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-            try {
-                final List<CompletableFuture<Void>> sent = new ArrayList<>();
-                for (int client = 0; client < CLIENTS; client++) {
-                    final byte[] bytes = streams.get(client);
-                    final Random random = new Random(1_000 + client);
-                    sent.add(CompletableFuture.runAsync(() -> send(server.port(), bytes, random), clients));
-                }
-                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } finally {
-                clients.shutdownNow();
-            }
+            LineClients.sendAll(server.port(), streams, 1_000);
         } finally {
             server.close();
         }
@@ -116,14 +96,14 @@ class BridgeServerIT {
         // Every client saw the bridge close its connection, so every line was framed before close(),
         // which waited for every send to be answered.
         assertThat(server.counters()).isEqualTo(new BridgeCounters(expected.size(), expected.size(), 0, 0, 0, 0));
-        final List<ConsumerRecord<byte[], byte[]>> records = read(Topics.RAW_LINES, start, expected.size());
+        final List<ConsumerRecord<byte[], byte[]>> records = TopicContents.read(broker.bootstrapServers(), start, expected.size(), WAIT);
         assertThat(records).extracting(record -> new String(record.value(), ISO_8859_1))
                 .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(records).allSatisfy(record -> {
             assertThat(record.key()).isNull();
             assertThat(record.timestamp()).isBetween(before, after);
         });
-        final Map<TopicPartition, Long> end = endOffsets(Topics.RAW_LINES);
+        final Map<TopicPartition, Long> end = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
         assertThat(end.keySet().stream().mapToLong(partition -> end.get(partition) - start.get(partition)).sum())
                 .isEqualTo(expected.size());
     }
@@ -146,7 +126,7 @@ class BridgeServerIT {
 
     @Test
     void shouldSendTheFirstBytesOfAnOverlongLineToTheDeadLetterTopicWithItsReason() throws Exception {
-        final Map<TopicPartition, Long> start = endOffsets(Topics.RAW_LINES_DLQ);
+        final Map<TopicPartition, Long> start = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES_DLQ);
         final BridgeServer server = startBridge(Map.of("max-line-bytes", "8"));
         final String client;
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
@@ -160,7 +140,7 @@ class BridgeServerIT {
         }
 
         assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 1, 0, 0));
-        final ConsumerRecord<byte[], byte[]> record = read(Topics.RAW_LINES_DLQ, start, 1).get(0);
+        final ConsumerRecord<byte[], byte[]> record = TopicContents.read(broker.bootstrapServers(), start, 1, WAIT).get(0);
         assertThat(new String(record.value(), UTF_8)).isEqualTo("1,2,3,4,");
         assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON)).isEqualTo(RejectReason.LINE_TOO_LONG.code());
         assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.DETAIL))
@@ -175,7 +155,7 @@ class BridgeServerIT {
      */
     private static byte[] clientStream(final int client, final List<String> expected) {
         final Random random = new Random(client);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final List<byte[]> lines = new ArrayList<>();
         for (int i = 0; i < LINES_PER_CLIENT; i++) {
             final byte[] line;
             if (i % 50 == 7) {
@@ -188,60 +168,8 @@ class BridgeServerIT {
                 line = String.format(Locale.ROOT, "%d,%d,%.3f", client, i, random.nextDouble() * 1000).getBytes(UTF_8);
             }
             expected.add(new String(line, ISO_8859_1));
-            out.writeBytes(line);
-            final boolean last = i == LINES_PER_CLIENT - 1;
-            if (!(last && client % 2 == 1)) {
-                out.writeBytes(random.nextBoolean() ? new byte[] {'\n'} : new byte[] {'\r', '\n'});
-            }
+            lines.add(line);
         }
-        return out.toByteArray();
-    }
-
-    /** Writes {@code bytes} in random-sized pieces, ends the output, and waits for the bridge to close. */
-    private static void send(final int port, final byte[] bytes, final Random random) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) WAIT.toMillis());
-            final OutputStream out = socket.getOutputStream();
-            for (int from = 0; from < bytes.length; ) {
-                final int length = Math.min(bytes.length - from, 1 + random.nextInt(700));
-                out.write(bytes, from, length);
-                from += length;
-            }
-            socket.shutdownOutput();
-            final InputStream in = socket.getInputStream();
-            assertThat(in.read()).isEqualTo(-1);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(final String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            return consumer.endOffsets(partitions);
-        }
-    }
-
-    /** Reads {@code topic} from {@code start} until {@code expected} records arrived; fails after {@link #WAIT}. */
-    private static List<ConsumerRecord<byte[], byte[]>> read(final String topic, final Map<TopicPartition, Long> start,
-                                                            final int expected) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(start.keySet());
-            start.forEach(consumer::seek);
-            final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            final long deadline = System.nanoTime() + WAIT.toNanos();
-            while (records.size() < expected && System.nanoTime() - deadline < 0) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(records).as("records read from %s", topic).hasSize(expected);
-            return records;
-        }
+        return LineClients.stream(lines, random, client % 2 == 0);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.testkit.DataSet;
 import io.streamavg.testkit.Eventually;
+import io.streamavg.testkit.LineClients;
+import io.streamavg.testkit.TopicContents;
 import io.streamavg.wire.Topics;
 import java.nio.file.Path;
 import java.time.Duration;

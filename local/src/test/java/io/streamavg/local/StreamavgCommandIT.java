@@ -2,6 +2,7 @@ package io.streamavg.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamavg.testkit.AveragesDatabase;
 import io.streamavg.testkit.Eventually;
 import java.io.OutputStream;
 import java.net.Socket;

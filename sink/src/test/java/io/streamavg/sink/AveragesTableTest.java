@@ -1,20 +1,19 @@
 package io.streamavg.sink;
 
+import static io.streamavg.testkit.AveragesDatabase.execute;
+import static io.streamavg.testkit.AveragesDatabase.orderedRows;
+import static io.streamavg.testkit.AveragesDatabase.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamavg.testkit.AveragesDatabase.Row;
 import io.streamavg.wire.ColumnStats;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,23 +39,19 @@ class AveragesTableTest {
     @TempDir
     Path dir;
 
-    /** A row of {@code averages} as {@code SELECT *} returns it, by position. */
-    record Row(String column, double average, long count, double sum, double min, double max, double stddev, String updatedAt) {
-    }
-
     @Test
     void shouldInsertThenUpdateWhenTheSameColumnComesAgain() throws SQLException {
         final Path db = dir.resolve("processed_data.db");
         try (AveragesTable table = AveragesTable.open(db, SynchronousMode.NORMAL)) {
             assertThat(table.apply(List.of(change(ZERO_AFTER_3, T1), change(ONE_AFTER_2, T1)), Map.of(P0, 3L))).isEqualTo(2);
-            assertThat(rows(db)).containsExactly(
+            assertThat(orderedRows(db)).containsExactly(
                     new Row("0", 4.0, 3, 12.0, 1.0, 7.0, 2.449489742783178, "2026-03-01T10:15:30Z"),
                     new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:30Z"));
 
             assertThat(table.apply(List.of(change(ZERO_AFTER_4, T2)), Map.of(P0, 4L))).isEqualTo(1);
         }
 
-        assertThat(rows(db)).containsExactly(
+        assertThat(orderedRows(db)).containsExactly(
                 new Row("0", 5.0, 4, 20.0, 1.0, 8.0, 2.7386127875258306, "2026-03-01T10:15:31.250Z"),
                 new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:30Z"));
     }
@@ -100,7 +95,7 @@ class AveragesTableTest {
             assertThat(table.apply(List.of(change(ZERO_AFTER_3, T1)), Map.of(P0, 11L))).isZero();
         }
 
-        assertThat(rows(db)).containsExactly(new Row("0", 5.0, 4, 20.0, 1.0, 8.0, 2.7386127875258306, "2026-03-01T10:15:31.250Z"));
+        assertThat(orderedRows(db)).containsExactly(new Row("0", 5.0, 4, 20.0, 1.0, 8.0, 2.7386127875258306, "2026-03-01T10:15:31.250Z"));
     }
 
     @Test
@@ -112,7 +107,7 @@ class AveragesTableTest {
             assertThat(table.apply(List.of(new AveragesTable.Change("0", null, T2)), Map.of(P0, 3L))).isEqualTo(1);
         }
 
-        assertThat(rows(db)).containsExactly(new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:30Z"));
+        assertThat(orderedRows(db)).containsExactly(new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:30Z"));
     }
 
     @Test
@@ -147,14 +142,14 @@ class AveragesTableTest {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("poisoned column");
 
-            assertThat(rows(db)).containsExactly(new Row("0", 4.0, 3, 12.0, 1.0, 7.0, 2.449489742783178, "2026-03-01T10:15:30Z"));
+            assertThat(orderedRows(db)).containsExactly(new Row("0", 4.0, 3, 12.0, 1.0, 7.0, 2.449489742783178, "2026-03-01T10:15:30Z"));
             assertThat(table.storedOffsets()).isEqualTo(Map.of(P0, 3L));
 
             // Nothing of the failed batch lingers in the reused statements.
             assertThat(table.apply(List.of(change(ONE_AFTER_2, T2)), Map.of(P1, 2L))).isEqualTo(1);
             assertThat(table.storedOffsets()).isEqualTo(Map.of(P0, 3L, P1, 2L));
         }
-        assertThat(rows(db)).containsExactly(
+        assertThat(orderedRows(db)).containsExactly(
                 new Row("0", 4.0, 3, 12.0, 1.0, 7.0, 2.449489742783178, "2026-03-01T10:15:30Z"),
                 new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:31.250Z"));
     }
@@ -166,51 +161,5 @@ class AveragesTableTest {
     static boolean sqlite3OnPath() {
         return List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
                 .anyMatch(directory -> Files.isExecutable(Path.of(directory, "sqlite3")));
-    }
-
-    /** Every row of {@code averages} as {@code SELECT *} returns it, read the way users read it. */
-    static List<Row> rows(final Path db) {
-        final List<Row> rows = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT * FROM averages ORDER BY column_name")) {
-            while (result.next()) {
-                rows.add(new Row(result.getString(1), result.getDouble(2), result.getLong(3), result.getDouble(4),
-                        result.getDouble(5), result.getDouble(6), result.getDouble(7), result.getString(8)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the averages of " + db, e);
-        }
-        return rows;
-    }
-
-    /** The result of {@code sql} on a plain connection of its own, row by row. */
-    static List<List<Object>> query(final Path db, final String sql) {
-        final List<List<Object>> rows = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                final List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
-                    row.add(result.getObject(i));
-                }
-                rows.add(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot run " + sql + " on " + db, e);
-        }
-        return rows;
-    }
-
-    static void execute(final Path db, final String... sql) {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement()) {
-            for (final String each : sql) {
-                statement.execute(each);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot change " + db, e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.streamavg.sink;
 
-import static io.streamavg.sink.AveragesTableTest.execute;
-import static io.streamavg.sink.AveragesTableTest.query;
+import static io.streamavg.testkit.AveragesDatabase.execute;
+import static io.streamavg.testkit.AveragesDatabase.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

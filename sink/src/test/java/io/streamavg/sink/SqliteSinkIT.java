@@ -1,8 +1,8 @@
 package io.streamavg.sink;
 
-import static io.streamavg.sink.AveragesTableTest.execute;
-import static io.streamavg.sink.AveragesTableTest.query;
-import static io.streamavg.sink.AveragesTableTest.rows;
+import static io.streamavg.testkit.AveragesDatabase.execute;
+import static io.streamavg.testkit.AveragesDatabase.orderedRows;
+import static io.streamavg.testkit.AveragesDatabase.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.broker.EmbeddedKafkaBroker;
@@ -11,7 +11,7 @@ import io.streamavg.runtime.Health;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.TopicSetup;
-import io.streamavg.sink.AveragesTableTest.Row;
+import io.streamavg.testkit.AveragesDatabase.Row;
 import io.streamavg.testkit.Eventually;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
@@ -106,7 +106,7 @@ class SqliteSinkIT {
         try {
             first.start(fatal::set);
             Eventually.assertWithin(TIMEOUT, () -> assertThat(first.readiness()).isEqualTo(Health.up()));
-            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:00:06Z"), two)));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(orderedRows(db)).isEqualTo(List.of(zero, new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:00:06Z"), two)));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, Topics.COLUMN_AVERAGES)).isEqualTo(produced));
         } finally {
             first.close();
@@ -125,7 +125,7 @@ class SqliteSinkIT {
         final SqliteSink second = new SqliteSink(config(db, "restart-second"), context());
         try {
             second.start(fatal::set);
-            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(zero, new Row("1", 4.0, 3, 12.0, 2.5, 6.0, 1.4719601443879744, "2026-03-01T10:00:07Z"), two)));
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(orderedRows(db)).isEqualTo(List.of(zero, new Row("1", 4.0, 3, 12.0, 2.5, 6.0, 1.4719601443879744, "2026-03-01T10:00:07Z"), two)));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, Topics.COLUMN_AVERAGES)).isEqualTo(produced));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(second.counters()).isEqualTo(new SqliteSink.Counters(1, 1, 0)));
         } finally {
@@ -148,7 +148,7 @@ class SqliteSinkIT {
         final SqliteSink sink = new SqliteSink(config(db, "not-json"), context(), topic);
         try {
             sink.start(fatal::set);
-            Eventually.assertWithin(TIMEOUT, () -> assertThat(rows(db)).isEqualTo(List.of(
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(orderedRows(db)).isEqualTo(List.of(
                     new Row("0", 2.5, 2, 5.0, 1.0, 4.0, 1.5, "2026-03-01T10:00:03Z"),
                     new Row("1", 2.5, 1, 2.5, 2.5, 2.5, 0.0, "2026-03-01T10:00:04Z"))));
             Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, topic)).isEqualTo(produced));
@@ -182,7 +182,7 @@ class SqliteSinkIT {
             sink.close();
         }
         assertThat(sink.readiness()).isEqualTo(Health.down("closed"));
-        assertThat(rows(db)).isEmpty();
+        assertThat(orderedRows(db)).isEmpty();
         assertThat(storedOffsets(db, topic)).isEmpty();
     }
 
