@@ -86,7 +86,9 @@ public final class LocalConfig extends AbstractConfig {
         final Map<String, Object> settings = new HashMap<>();
         values().forEach((name, value) -> {
             if (service.names().contains(name) && !DECIDED_LOCALLY.contains(name)) {
-                settings.put(name, value);
+                // The value as given where there is one: parsed values are trimmed (a space delimiter
+                // would arrive empty); local's own defaults (--bind-address) where there is none.
+                settings.put(name, originals().getOrDefault(name, value));
             }
         });
         settings.put(KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrapServers);

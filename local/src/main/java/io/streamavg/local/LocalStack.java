@@ -96,7 +96,7 @@ public final class LocalStack implements Service {
         sink.start(onFatal);
         // Last, so that clients are accepted only once everything downstream runs.
         bridge.start(onFatal);
-        LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", bridge.port(), bootstrap,
+        LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", ingestPort(), bootstrapServers(),
                 config.dataDir().toAbsolutePath());
     }
 
@@ -107,10 +107,6 @@ public final class LocalStack implements Service {
 
     public String bootstrapServers() {
         return bootstrap;
-    }
-
-    public BridgeServer bridge() {
-        return bridge;
     }
 
     @Override

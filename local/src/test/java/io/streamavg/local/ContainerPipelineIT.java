@@ -1,6 +1,8 @@
 package io.streamavg.local;
 
+import io.streamavg.runtime.ServiceContext;
 import java.nio.file.Path;
+import java.util.Map;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
@@ -21,7 +23,8 @@ class ContainerPipelineIT extends PipelineScenarios {
             DockerImageName.parse(System.getProperty("streamavg.kafka.image", "apache/kafka:4.4.0")));
 
     @Override
-    Pipeline start(final Path dataDir, final Path db) throws Exception {
-        return started(new LocalStack(config(dataDir, db), context(), kafka.getBootstrapServers()));
+    Pipeline start(final Path dataDir, final Path db, final Map<String, String> options) throws Exception {
+        final ServiceContext context = context();
+        return started(new LocalStack(config(dataDir, db, options), context, kafka.getBootstrapServers()), context);
     }
 }

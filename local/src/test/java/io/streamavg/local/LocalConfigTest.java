@@ -30,6 +30,8 @@ class LocalConfigTest {
                 .containsEntry("bootstrap.servers", "127.0.0.1:1")
                 .containsEntry("group.instance.id", "streamavg-local");
         assertThat(config.sink("127.0.0.1:1").db()).isEqualTo(Path.of("x.db"));
+        assertThat(config.bridge("127.0.0.1:1").bindAddress()).as("local's default, not the service's").isEqualTo("127.0.0.1");
+        assertThat(local("--delimiter", " ").topology("127.0.0.1:1").delimiter()).isEqualTo(' ');
         assertThat(KafkaClientSettings.resolve(config.sink("127.0.0.1:1"))).containsEntry("group.instance.id", "streamavg-sink-local");
     }
 

@@ -3,6 +3,7 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.testkit.Eventually;
+import io.streamavg.testkit.PrometheusText;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -27,6 +28,11 @@ final class LocalProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "streamavg.jar");
     private static final Pattern INGEST = Pattern.compile("ingest on port (\\d+), Kafka bootstrap (\\S+),");
     private static final Pattern HTTP = Pattern.compile("HTTP on port (\\d+)");
+    /** What the bridge logs once it accepts clients, in {@code bridge} and in {@code local}. */
+    private static final Pattern BRIDGE = Pattern.compile("Bridge listening on port (\\d+)");
+    /** One client for every request of every process: HTTP/1.1, as curl and Prometheus speak it. */
+    private static final HttpClient HTTP_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
     private final Path log;
@@ -45,6 +51,17 @@ final class LocalProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("STREAMAVG_"));
         return new LocalProcess(builder.start(), log);
+    }
+
+    /**
+     * Starts one service of the runnable jar, {@code streamavg COMMAND --bootstrap-servers BOOTSTRAP
+     * --http-port 0 OPTIONS}, as users run it beside their own Kafka.
+     */
+    static LocalProcess service(final Path workDir, final Path log, final String command, final String bootstrapServers,
+                                final String... options) throws IOException {
+        final List<String> args = new ArrayList<>(List.of(command, "--bootstrap-servers", bootstrapServers, "--http-port", "0"));
+        args.addAll(List.of(options));
+        return start(workDir, log, args.toArray(String[]::new));
     }
 
     /** Starts {@code streamavg local} on free ports, keeping its data and database in {@code workDir}. */
@@ -72,14 +89,24 @@ final class LocalProcess implements AutoCloseable {
         return Integer.parseInt(Eventually.awaitValue(Duration.ofSeconds(90), "the ingest port in the log", () -> group(INGEST, 1)));
     }
 
+    /** The port the bridge accepts clients on (of {@code bridge} or {@code local}), once it is listening. */
+    int bridgePort() {
+        return Integer.parseInt(Eventually.awaitValue(Duration.ofSeconds(90), "the bridge's port in the log", () -> group(BRIDGE, 1)));
+    }
+
     String bootstrapServers() {
         return Eventually.awaitValue(Duration.ofSeconds(90), "the Kafka bootstrap address in the log", () -> group(INGEST, 2));
     }
 
     /** GET /health now. */
     HttpResponse<String> health() {
+        return get("/health");
+    }
+
+    /** {@code GET path} on the HTTP port now; an {@link AssertionError} if the server does not answer. */
+    HttpResponse<String> get(final String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/health"))
+            return HTTP_CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new AssertionError("HTTP not accepting yet", e);
@@ -89,6 +116,15 @@ final class LocalProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** {@code GET /metrics} now, parsed; an {@link AssertionError} unless it is 200 and well-formed. */
+    PrometheusText metrics() {
+        final HttpResponse<String> response = get("/metrics");
+        assertThat(response.statusCode()).as("GET /metrics").isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).as("GET /metrics content type")
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain").contains("version=0.0.4"));
+        return PrometheusText.parse(response.body());
     }
 
     void awaitReady(final Duration timeout) {

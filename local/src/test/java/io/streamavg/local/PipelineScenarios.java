@@ -19,12 +19,15 @@ import io.streamavg.wire.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,8 +61,11 @@ abstract class PipelineScenarios {
     @TempDir
     Path work;
 
-    /** Starts {@code stack} and wraps it as a {@link Pipeline} that fails the test if the stack failed while running. */
-    static Pipeline started(final LocalStack stack) throws Exception {
+    /**
+     * Starts {@code stack} and wraps it as a {@link Pipeline} that fails the test if the stack failed
+     * while running; {@code context} is the one the stack was built with, whose meters it reads.
+     */
+    static Pipeline started(final LocalStack stack, final ServiceContext context) throws Exception {
         final AtomicReference<Throwable> fatal = new AtomicReference<>();
         try {
             stack.start(fatal::set);
@@ -80,7 +86,7 @@ abstract class PipelineScenarios {
 
             @Override
             public long linesPublished() {
-                return stack.bridge().counters().published();
+                return (long) context.meters().get("streamavg.bridge.lines.published").counter().count();
             }
 
             @Override
@@ -98,17 +104,23 @@ abstract class PipelineScenarios {
         return new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes());
     }
 
-    /** The options of a stack under test: free ports, state in {@code dataDir}, rows in {@code db}. */
-    static LocalConfig config(final Path dataDir, final Path db) {
-        return new LocalConfig(Map.of(
+    /** The options of a stack under test: free ports, state in {@code dataDir}, rows in {@code db}, then {@code options}. */
+    static LocalConfig config(final Path dataDir, final Path db, final Map<String, String> options) {
+        final Map<String, String> settings = new HashMap<>(Map.of(
                 "port", "0",
                 LocalConfig.KAFKA_PORT, "0",
                 LocalConfig.DATA_DIR, dataDir.toString(),
                 "db", db.toString()));
+        settings.putAll(options);
+        return new LocalConfig(settings);
     }
 
     /** Starts a pipeline keeping its state in {@code dataDir} and writing {@code db}; same folders, same state. */
-    abstract Pipeline start(Path dataDir, Path db) throws Exception;
+    abstract Pipeline start(Path dataDir, Path db, Map<String, String> options) throws Exception;
+
+    Pipeline start(final Path dataDir, final Path db) throws Exception {
+        return start(dataDir, db, Map.of());
+    }
 
     @Test
     void shouldMatchPandasOnIrisSentByEightClientsCuttingLinesAnywhere() throws Exception {
@@ -120,10 +132,25 @@ abstract class PipelineScenarios {
         assertPipelineMatches(DataSet.wine());
     }
 
+    /** Iris with its commas replaced: a space (given as is, which Kafka's option parsing would trim) and a tab. */
+    @ParameterizedTest(name = "delimiter \"{0}\"")
+    @ValueSource(strings = {" ", "\t"})
+    void shouldMatchPandasOnIrisDelimitedBySpacesOrTabs(final String delimiter) throws Exception {
+        final DataSet iris = DataSet.iris();
+        final List<String> lines = iris.lines().stream().map(line -> line.replace(",", delimiter)).toList();
+        assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain(","));
+
+        assertPipelineMatches(iris, lines, Map.of(StatsTopologyConfig.DELIMITER, delimiter));
+    }
+
     private void assertPipelineMatches(final DataSet data) throws Exception {
+        assertPipelineMatches(data, data.lines(), Map.of());
+    }
+
+    private void assertPipelineMatches(final DataSet data, final List<String> lines, final Map<String, String> options) throws Exception {
         final Path db = work.resolve("averages.db");
-        try (Pipeline pipeline = start(work.resolve("data"), db)) {
-            LineClients.send(pipeline.ingestPort(), data.lines(), CLIENTS, 7);
+        try (Pipeline pipeline = start(work.resolve("data"), db, options)) {
+            LineClients.send(pipeline.ingestPort(), lines, CLIENTS, 7);
 
             Eventually.assertWithin(DEADLINE, () -> assertRowsMatch(db, data));
             assertThat(TopicContents.read(pipeline.bootstrapServers(), Topics.RAW_LINES_DLQ)).isEmpty();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -150,16 +151,28 @@ public final class CommandLine {
      */
     public static String markdownTable(final Map<String, ConfigDef> commands) {
         final Map<String, ConfigDef.ConfigKey> options = new LinkedHashMap<>();
+        // Per option, the commands that take it grouped by their default: one option may default
+        // differently per command (--bind-address: loopback for local, every interface otherwise).
+        final Map<String, Map<String, List<String>>> defaults = new LinkedHashMap<>();
         final Map<String, List<String>> takenBy = new LinkedHashMap<>();
         commands.forEach((command, definition) -> keys(definition).forEach(key -> {
             options.putIfAbsent(key.name, key);
             takenBy.computeIfAbsent(key.name, name -> new ArrayList<>()).add(command);
+            defaults.computeIfAbsent(key.name, name -> new LinkedHashMap<>())
+                    .computeIfAbsent(key.hasDefault() ? "`" + defaultText(key) + "`" : "required", text -> new ArrayList<>())
+                    .add(command);
         }));
         final StringBuilder out = new StringBuilder("| option | environment variable | default | commands | meaning |\n|---|---|---|---|---|\n");
-        options.values().forEach(key -> out.append("| `--").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
-                .append(key.hasDefault() ? "`" + defaultText(key) + "`" : "required")
-                .append(" | ").append(String.join(", ", takenBy.get(key.name)))
-                .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n"));
+        options.values().forEach(key -> {
+            final Map<String, List<String>> byDefault = defaults.get(key.name);
+            final String defaultColumn = byDefault.size() == 1 ? byDefault.keySet().iterator().next()
+                    : byDefault.entrySet().stream().map(entry -> entry.getKey() + " (" + String.join(", ", entry.getValue()) + ")")
+                            .collect(Collectors.joining(", "));
+            out.append("| `--").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+                    .append(defaultColumn)
+                    .append(" | ").append(String.join(", ", takenBy.get(key.name)))
+                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+        });
         return out.toString();
     }
 

@@ -87,10 +87,15 @@ public final class ServiceRunner {
         LOG.info("streamavg {}: HTTP on port {} ({})", command.name(), http.port(), String.join(", ", routes.claimed()));
         final Thread hook = new Thread(() -> {
             LOG.info("Stopping {}", command.name());
-            service.close();
-            http.close();
-            meters.close();
-            stopped.countDown();
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                LOG.error("Stopping {} failed", command.name(), e);
+            } finally {
+                http.close();
+                meters.close();
+                stopped.countDown();
+            }
         }, "streamavg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -108,9 +113,8 @@ public final class ServiceRunner {
             return 0;
         }
         if (error instanceof StartupException) {
-            // The user's to fix, and the message says how: no stack trace on the console.
-            LOG.error("streamavg {} could not start: {}", command.name(), error.getMessage());
-            LOG.debug("Cause", error);
+            // The user's to fix, and the line printed below says how: no stack trace, no second copy.
+            LOG.debug("streamavg {} could not start", command.name(), error);
         } else {
             LOG.error("streamavg {} failed", command.name(), error);
         }
