@@ -6,8 +6,12 @@ import io.streamavg.runtime.Health;
 import io.streamavg.runtime.Service;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.ServiceRunner;
+import io.streamavg.runtime.StartupException;
 import io.streamavg.runtime.TopicSetup;
 import io.streamavg.wire.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -42,6 +46,7 @@ public final class TopologyService implements Service {
 
     @Override
     public void start(final Consumer<Throwable> onFatal) throws Exception {
+        checkStateDir();
         try (Admin admin = Admin.create(streamsProperties)) {
             final var topics = Topics.definitions(config.getInt(StatsTopologyConfig.PARTITIONS));
             TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
@@ -66,6 +71,19 @@ public final class TopologyService implements Service {
         }
         LOG.info("Topology started: application id {}, {}", config.getString(StatsTopologyConfig.APPLICATION_ID),
                 config.getString(StatsTopologyConfig.PROCESSING_GUARANTEE));
+    }
+
+    /** Before waiting for Kafka: an unusable --state-dir is the user's to fix, and says so at once. */
+    private void checkStateDir() {
+        final Path dir = Path.of(config.getString(StatsTopologyConfig.STATE_DIR)).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("cannot use " + dir + " (--" + StatsTopologyConfig.STATE_DIR + "): " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StartupException("cannot use " + dir + " (--" + StatsTopologyConfig.STATE_DIR + "): not writable");
+        }
     }
 
     @Override

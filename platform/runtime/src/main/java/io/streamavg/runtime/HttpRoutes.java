@@ -40,9 +40,9 @@ public final class HttpRoutes {
         }));
     }
 
-    /** Every route claimed so far, as {@code METHOD path}. */
-    public synchronized Set<String> claimed() {
-        return Set.copyOf(claimed);
+    /** Every route claimed so far, as {@code METHOD path}, sorted. */
+    public synchronized List<String> claimed() {
+        return List.copyOf(claimed);
     }
 
     private synchronized HttpRoutes add(final String route, final Consumer<JavalinConfig> registration) {
