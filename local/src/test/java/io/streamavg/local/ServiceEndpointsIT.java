@@ -9,14 +9,12 @@ import io.streamavg.testkit.Eventually;
 import io.streamavg.testkit.LineClients;
 import io.streamavg.testkit.PrometheusText;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +74,7 @@ class ServiceEndpointsIT {
                 }
                 phase(started, "services ready");
 
-                final long bytes = send(bridge.bridgePort(), iris.lines(), CLIENTS, 41);
+                final long bytes = LineClients.send(bridge.bridgePort(), iris.lines(), CLIENTS, 41);
                 Eventually.assertWithin(WAIT, () -> assertThat(AveragesDatabase.rows(db)).hasSize(iris.columns().size())
                         .allSatisfy((column, row) -> assertThat(row.count()).as("count of column %s", column)
                                 .isEqualTo(iris.columns().get(column).count())));
@@ -141,7 +139,7 @@ class ServiceEndpointsIT {
             phase(started, "local ready");
 
             // The README's example, and one line the topology rejects.
-            final long bytes = send(local.ingestPort(), List.of("1,2,3", "4,5,6", "7,8,9", "x,5,6"), 1, 43);
+            final long bytes = LineClients.send(local.ingestPort(), List.of("1,2,3", "4,5,6", "7,8,9", "x,5,6"), 1, 43);
             Eventually.assertWithin(WAIT, () -> assertThat(AveragesDatabase.readmeQuery(db)).containsExactly("0|4.0", "1|5.0", "2|6.0"));
             assertThat(AveragesDatabase.rows(db)).allSatisfy((column, row) -> assertThat(row.count()).isEqualTo(3));
             phase(started, "lines in the table");
@@ -174,21 +172,6 @@ class ServiceEndpointsIT {
 
     private static void phase(final long started, final String what) {
         System.out.printf("%s after %d ms%n", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** Sends {@code lines} as {@link LineClients#send} does; returns the bytes written, terminators included. */
-    private static long send(final int port, final List<String> lines, final int clients, final long seed) throws Exception {
-        final Random random = new Random(seed);
-        final List<byte[]> streams = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            final List<byte[]> share = new ArrayList<>();
-            for (int i = c; i < lines.size(); i += clients) {
-                share.add(lines.get(i).getBytes(StandardCharsets.UTF_8));
-            }
-            streams.add(LineClients.stream(share, random, true));
-        }
-        LineClients.sendAll(port, streams, random.nextLong());
-        return streams.stream().mapToLong(stream -> stream.length).sum();
     }
 
     /** {@code /health}, {@code /health/ready} and {@code /health/live} all answer 200 UP on the process's one HTTP port. */

@@ -36,8 +36,10 @@ public final class LineClients {
      * share in UTF-8, ends every line with {@code \n} or {@code \r\n} at random, half-closes (a
      * clean end of stream) and waits for the bridge to close. The same {@code seed}, the same bytes
      * and cuts.
+     *
+     * @return the bytes written, line terminators included
      */
-    public static void send(final int port, final List<String> lines, final int clients, final long seed) throws Exception {
+    public static long send(final int port, final List<String> lines, final int clients, final long seed) throws Exception {
         final Random random = new Random(seed);
         final List<byte[]> streams = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -48,6 +50,7 @@ public final class LineClients {
             streams.add(stream(share, random, true));
         }
         sendAll(port, streams, random.nextLong());
+        return streams.stream().mapToLong(stream -> stream.length).sum();
     }
 
     /**
