@@ -46,6 +46,11 @@ public final class StatsTopology {
     private StatsTopology() {
     }
 
+    /** The topic the totals are merged from: its partitions are those of {@link #COLUMN_STATS_STORE}. */
+    static String totalsTopic(final String applicationId) {
+        return applicationId + "-" + PARTIALS_REPARTITION + "-repartition";
+    }
+
     /**
      * @param meters where the instance counts parsed and rejected lines; shared by its tasks
      */

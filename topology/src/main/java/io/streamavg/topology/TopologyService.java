@@ -3,6 +3,7 @@ package io.streamavg.topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.streamavg.runtime.Health;
+import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.Service;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.ServiceRunner;
@@ -10,20 +11,30 @@ import io.streamavg.runtime.StartupException;
 import io.streamavg.runtime.TopicSetup;
 import io.streamavg.wire.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One Kafka Streams instance running {@link StatsTopology}; more instances with the same application id share the work. */
+/**
+ * One Kafka Streams instance running {@link StatsTopology}; more instances with the same application
+ * id share the work. It answers the live queries ({@link AveragesRoutes}) on its service's HTTP
+ * routes, for every column, asking the other instances at their {@code application.server}.
+ */
 public final class TopologyService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyService.class);
@@ -33,7 +44,9 @@ public final class TopologyService implements Service {
     private final Properties streamsProperties;
     private final MeterRegistry registry;
     private final TopologyMeters meters;
+    private final HttpRoutes routes;
     private volatile KafkaStreams streams;
+    private volatile HostInfo applicationServer = HostInfo.unavailable();
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile boolean closed;
 
@@ -42,6 +55,9 @@ public final class TopologyService implements Service {
         this.streamsProperties = config.streamsProperties();
         this.registry = context.meters();
         this.meters = new TopologyMeters(registry);
+        this.routes = context.routes();
+        new AveragesRoutes(this, StatsTopology.totalsTopic(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)),
+                new PeerClient()).register(routes);
     }
 
     @Override
@@ -52,7 +68,16 @@ public final class TopologyService implements Service {
             TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
         }
-        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), streamsProperties);
+        final String endpoint = applicationServerEndpoint();
+        final Properties properties = config.streamsProperties();
+        if (endpoint.isEmpty()) {
+            properties.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
+            applicationServer = HostInfo.unavailable();
+        } else {
+            properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
+            applicationServer = HostInfo.buildFromEndpoint(endpoint);
+        }
+        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), properties);
         instance.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         instance.setUncaughtExceptionHandler(error -> {
             LOG.error("Stream thread failed; stopping this instance so that its tasks move to healthy ones", error);
@@ -69,8 +94,31 @@ public final class TopologyService implements Service {
             streamsMetrics.bindTo(registry);
             instance.start();
         }
-        LOG.info("Topology started: application id {}, {}", config.getString(StatsTopologyConfig.APPLICATION_ID),
-                config.getString(StatsTopologyConfig.PROCESSING_GUARANTEE));
+        LOG.info("Topology started: application id {}, {}, queries at {}", config.getString(StatsTopologyConfig.APPLICATION_ID),
+                config.getString(StatsTopologyConfig.PROCESSING_GUARANTEE), properties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "(none)"));
+    }
+
+    /**
+     * Kafka Streams' {@code application.server}, where the other instances send the queries this one
+     * answers: as configured (STREAMAVG_KAFKA_APPLICATION_SERVER, --kafka-config), else the address
+     * of this process's HTTP server. Empty when neither is there (a service built directly by a
+     * test, whose routes no server serves).
+     */
+    private String applicationServerEndpoint() {
+        final String configured = Objects.toString(streamsProperties.get(StreamsConfig.APPLICATION_SERVER_CONFIG), "").strip();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return httpAddress().map(address -> PeerClient.endpoint(new HostInfo(address.getHostString(), address.getPort()))).orElse("");
+    }
+
+    private Optional<InetSocketAddress> httpAddress() {
+        try {
+            return routes.address();
+        } catch (UncheckedIOException e) {
+            throw new StartupException(e.getMessage() + ": give the address other topology instances reach this one at in "
+                    + "STREAMAVG_KAFKA_APPLICATION_SERVER (host:port), or --bind-address", e);
+        }
     }
 
     /** Before waiting for Kafka: an unusable --state-dir is the user's to fix, and says so at once. */
@@ -114,6 +162,11 @@ public final class TopologyService implements Service {
     /** The running instance, for queries of its stores; null before {@link #start}. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** This instance as the others see it in the stores' metadata; {@link HostInfo#unavailable()} when it has no address. */
+    HostInfo applicationServer() {
+        return applicationServer;
     }
 
     @Override

@@ -60,6 +60,7 @@ public final class HttpEndpoints implements AutoCloseable {
             throw new StartupException("cannot serve HTTP on " + host + ":" + port + " (--" + HTTP_PORT + ", --" + BIND_ADDRESS
                     + "): " + cause.getMessage(), e);
         }
+        routes.listening(host, server.port());
         return new HttpEndpoints(server);
     }
 

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,9 +41,12 @@ class ServiceRunnerHttpTest {
         final CompletableFuture<Consumer<Throwable>> started = new CompletableFuture<>();
         final Counter greetings;
         final RuntimeException startFailure;
+        final HttpRoutes routes;
+        volatile Optional<InetSocketAddress> addressAtStart;
 
         StandIn(final ServiceContext context, final RuntimeException startFailure) {
             this.startFailure = startFailure;
+            this.routes = context.routes();
             greetings = Counter.builder("standin.greetings").register(context.meters());
             context.routes().get("/hello", ctx -> {
                 greetings.increment();
@@ -54,6 +59,7 @@ class ServiceRunnerHttpTest {
             if (startFailure != null) {
                 throw startFailure;
             }
+            addressAtStart = routes.address();
             started.complete(onFatal);
         }
 
@@ -121,6 +127,36 @@ class ServiceRunnerHttpTest {
 
         onFatal.accept(new IllegalStateException("stand-in gave up"));
         assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(ServiceRunner.EXIT_FAILED);
+    }
+
+    @Test
+    void shouldTellTheServiceAtStartTheAddressItsRoutesAreServedAtWhenThePortIsPickedFree() throws Exception {
+        final AtomicReference<StandIn> built = new AtomicReference<>();
+        final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> ServiceRunner.run(command(built, null),
+                List.of("--http-port", "0"), Map.of(), quiet(), quiet()));
+        final Consumer<Throwable> onFatal = built(built).started.get(30, TimeUnit.SECONDS);
+
+        final InetSocketAddress address = built.get().addressAtStart.orElseThrow();
+        assertThat(address.getHostString()).isEqualTo(HttpEndpoints.LOOPBACK);
+        assertThat(address.getPort()).isPositive();
+        assertThat(get(address.getPort(), "/hello").body()).isEqualTo("{\"hello\":\"world\"}");
+
+        onFatal.accept(new IllegalStateException("stand-in gave up"));
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(ServiceRunner.EXIT_FAILED);
+    }
+
+    @Test
+    void shouldGiveThisMachinesNameAsTheAddressWhenListeningOnEveryInterface() throws Exception {
+        final String hostName = InetAddress.getLocalHost().getHostName();
+        final HttpRoutes routes = new HttpRoutes();
+        assertThat(routes.address()).isEmpty();
+
+        try (HttpEndpoints http = HttpEndpoints.start(HttpEndpoints.ALL_INTERFACES, 0, routes)) {
+            assertThat(routes.address()).hasValueSatisfying(address -> {
+                assertThat(address.getHostString()).isEqualTo(hostName);
+                assertThat(address.getPort()).isEqualTo(http.port());
+            });
+        }
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.streamavg.wire;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
@@ -12,9 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /** JSON serde of {@link ColumnStats}; null maps to null, so tombstones pass through. */
 public final class ColumnStatsSerde implements Serde<ColumnStats>, Serializer<ColumnStats>, Deserializer<ColumnStats> {
 
-    // Unknown fields are tolerated so that a newer topology can add fields without breaking older sinks.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    // Unknown fields are tolerated by ColumnStats itself, so every reader of the JSON agrees.
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Override
     public byte[] serialize(final String topic, final ColumnStats stats) {
