@@ -52,7 +52,11 @@ public final class TopologyService implements Service {
             TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
         }
-        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), streamsProperties);
+        // Kafka Streams creates the dead-letter handler from its settings; the admin client needs no meters.
+        final Properties instanceProperties = new Properties();
+        instanceProperties.putAll(streamsProperties);
+        instanceProperties.put(DeadLetterOnError.METERS_CONFIG, meters);
+        final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), instanceProperties);
         instance.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         instance.setUncaughtExceptionHandler(error -> {
             LOG.error("Stream thread failed; stopping this instance so that its tasks move to healthy ones", error);
