@@ -35,11 +35,8 @@ final class DeadLetterProcessor implements FixedKeyProcessor<byte[], ParsedLine,
         final Headers headers = new RecordHeaders(record.headers().toArray());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, line.reason().code());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, line.detail());
-        context.recordMetadata().ifPresent(source -> {
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, source.topic());
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(source.partition()));
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(source.offset()));
-        });
+        context.recordMetadata().ifPresent(source ->
+                DeadLetterHeaders.putSource(headers, source.topic(), source.partition(), source.offset()));
         meters.rejected(line.reason());
         LOG.debug("Rejected line ({}): {}", line.reason().code(), line.detail());
         context.forward(record.withValue(line.raw()).withHeaders(headers));

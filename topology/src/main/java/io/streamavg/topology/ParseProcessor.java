@@ -1,5 +1,6 @@
 package io.streamavg.topology;
 
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -7,11 +8,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /** Parses each raw line once; a parser per task, since parsers keep buffers. */
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedLine> {
 
-    private final LineParser parser;
+    private final Function<byte[], ParsedLine> parser;
     private final TopologyMeters meters;
     private FixedKeyProcessorContext<byte[], ParsedLine> context;
 
-    ParseProcessor(final LineParser parser, final TopologyMeters meters) {
+    ParseProcessor(final Function<byte[], ParsedLine> parser, final TopologyMeters meters) {
         this.parser = parser;
         this.meters = meters;
     }
@@ -23,7 +24,7 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedLi
 
     @Override
     public void process(final FixedKeyRecord<byte[], byte[]> record) {
-        final ParsedLine line = parser.parse(record.value());
+        final ParsedLine line = parser.apply(record.value());
         if (line instanceof ParsedLine.Cells) {
             meters.parsed();
         }

@@ -4,6 +4,8 @@ import io.streamavg.wire.ColumnStatsSerde;
 import io.streamavg.wire.Topics;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                  ─▶ merge into totals (store column-stats) ─▶ column-averages
  * </pre>
  * Every stateful step and internal topic is named here, so that internal names cannot change by accident.
+ * A record that a step fails on goes to raw-lines-dlq as well, through {@link DeadLetterOnError}.
  */
 public final class StatsTopology {
 
@@ -55,6 +58,12 @@ public final class StatsTopology {
      * @param meters where the instance counts parsed and rejected lines; shared by its tasks
      */
     public static Topology build(final StatsTopologyConfig config, final TopologyMeters meters) {
+        return build(config, meters, UnaryOperator.identity());
+    }
+
+    /** The same, with each task's parser wrapped by {@code parsing}: the seam for tests that make a processor fail. */
+    static Topology build(final StatsTopologyConfig config, final TopologyMeters meters,
+                          final UnaryOperator<Function<byte[], ParsedLine>> parsing) {
         final char delimiter = config.delimiter();
         final int maxColumns = config.getInt(StatsTopologyConfig.MAX_COLUMNS);
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
@@ -64,7 +73,8 @@ public final class StatsTopology {
 
         final KStream<byte[], ParsedLine> parsed = builder
                 .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))
-                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns), meters), Named.as("parse-line"))
+                .processValues(() -> new ParseProcessor(parsing.apply(new LineParser(delimiter, maxColumns)::parse), meters),
+                        Named.as("parse-line"))
                 .filterNot((key, line) -> line instanceof ParsedLine.Blank, Named.as("skip-blank-lines"));
 
         final FixedKeyProcessorSupplier<byte[], ParsedLine, byte[]> deadLetters = () -> new DeadLetterProcessor(meters);

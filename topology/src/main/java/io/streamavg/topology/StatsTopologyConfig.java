@@ -80,6 +80,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
         // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+        // The safety net for bugs, unless a handler is passed through (e.g. Kafka's LogAndFail ones, to
+        // stop at the first bug). The instance adds the meters it needs, see DeadLetterOnError.
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class);
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class);
         return props;
     }
 

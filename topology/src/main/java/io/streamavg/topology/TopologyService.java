@@ -77,6 +77,8 @@ public final class TopologyService implements Service {
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
             applicationServer = HostInfo.buildFromEndpoint(endpoint);
         }
+        // Kafka Streams creates the dead-letter handler from its settings; the admin client needs no meters.
+        properties.put(DeadLetterOnError.METERS_CONFIG, meters);
         final KafkaStreams instance = new KafkaStreams(StatsTopology.build(config, meters), properties);
         instance.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         instance.setUncaughtExceptionHandler(error -> {

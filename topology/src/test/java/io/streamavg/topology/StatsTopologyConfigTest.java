@@ -32,6 +32,23 @@ class StatsTopologyConfigTest {
     }
 
     @Test
+    void shouldSetTheDeadLetterHandlerForProcessingAndDeserializationErrors() {
+        assertThat(config().streamsProperties())
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class)
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class);
+    }
+
+    @Test
+    void shouldLetAPassedThroughProcessingExceptionHandlerReplaceTheDeadLetterOne() {
+        final String failFast = "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler";
+        final Properties props = new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(),
+                Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092", "STREAMAVG_KAFKA_PROCESSING_EXCEPTION_HANDLER", failFast))).streamsProperties();
+
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, failFast)
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class);
+    }
+
+    @Test
     void shouldReadTabAsTheTabCharacter() {
         assertThat(config("--delimiter", "\\t").delimiter()).isEqualTo('\t');
     }

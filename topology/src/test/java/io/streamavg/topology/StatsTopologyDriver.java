@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,12 +36,20 @@ final class StatsTopologyDriver implements AutoCloseable {
     private Instant now = Instant.parse("2026-11-24T12:00:00Z");
 
     StatsTopologyDriver(final Path stateDir, final Map<String, String> options) {
+        this(stateDir, options, UnaryOperator.identity());
+    }
+
+    /** With each task's parser wrapped by {@code parsing}, e.g. to make it throw on a chosen line. */
+    StatsTopologyDriver(final Path stateDir, final Map<String, String> options,
+                        final UnaryOperator<Function<byte[], ParsedLine>> parsing) {
         final Map<String, String> settings = new HashMap<>(options);
         settings.put("bootstrap-servers", "never-contacted:9092");
         settings.put(StatsTopologyConfig.STATE_DIR, stateDir.toString());
         config = new StatsTopologyConfig(settings);
+        final TopologyMeters topologyMeters = new TopologyMeters(meters);
         final Properties props = config.streamsProperties();
-        driver = new TopologyTestDriver(StatsTopology.build(config, new TopologyMeters(meters)), props, now);
+        props.put(DeadLetterOnError.METERS_CONFIG, topologyMeters);
+        driver = new TopologyTestDriver(StatsTopology.build(config, topologyMeters, parsing), props, now);
         rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
         averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ColumnStatsSerde());
         deadLetters = driver.createOutputTopic(Topics.RAW_LINES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -74,6 +84,13 @@ final class StatsTopologyDriver implements AutoCloseable {
     Map<String, ColumnStats> averages() {
         averages.readKeyValuesToList().forEach(update -> latest.put(update.key, update.value));
         return Map.copyOf(latest);
+    }
+
+    /** Pipes a record straight into one of the topology's internal topics, as if another task had written it. */
+    StatsTopologyDriver sendInternal(final String topic, final byte[] key, final byte[] value) {
+        now = now.plusMillis(1);
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(new TestRecord<>(key, value, now));
+        return this;
     }
 
     List<TestRecord<byte[], byte[]>> deadLetters() {

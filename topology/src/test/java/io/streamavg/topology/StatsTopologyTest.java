@@ -11,10 +11,15 @@ import io.streamavg.wire.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -166,6 +171,84 @@ class StatsTopologyTest {
         assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "invalid-utf8")).isEqualTo(1.0);
         assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "too-many-columns")).isEqualTo(1.0);
         assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldSendTheRawLineToTheDeadLetterTopicAndGoOnWhenAProcessorFailsOnIt() {
+        driver = new StatsTopologyDriver(stateDir, Map.of(), failingOn("6,6,6"));
+
+        driver.send("1,2,3", "6,6,6", "4,5,6");
+
+        assertThat(driver.averages()).isEqualTo(Map.of(
+                "0", new ColumnStats("0", 2, 5.0, 2.5, 1.0, 4.0, 1.5),
+                "1", new ColumnStats("1", 2, 7.0, 3.5, 2.0, 5.0, 1.5),
+                "2", new ColumnStats("2", 2, 9.0, 4.5, 3.0, 6.0, 1.5)));
+        final List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("6,6,6");
+        final Headers headers = dead.get(0).headers();
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.REASON)).isEqualTo("processing-error");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.DETAIL)).isEqualTo("java.lang.IllegalStateException: injected fault");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_LINES);
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.ERROR_EXCEPTION)).isEqualTo("java.lang.IllegalStateException");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("injected fault");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.ERROR_STACKTRACE))
+                .startsWith("java.lang.IllegalStateException: injected fault")
+                .contains("at " + ParseProcessor.class.getName() + ".process(");
+        assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "processing-error")).isEqualTo(1.0);
+        assertThat(driver.counter("streamavg.topology.lines.rejected")).isEqualTo(1.0);
+        assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldKeepGoingAfterAFailureAcrossLaterCommits() {
+        driver = new StatsTopologyDriver(stateDir, Map.of(), failingOn("6,6,6"));
+
+        driver.send("1", "6,6,6").send("6,6,6", "3");
+
+        assertThat(driver.averages()).isEqualTo(Map.of("0", new ColumnStats("0", 2, 4.0, 2.0, 1.0, 3.0, 1.0)));
+        assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.SOURCE_OFFSET))
+                .containsExactly("1", "2");
+        assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "processing-error")).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldSetAsideAPartialThatCannotBeReadBackFromTheRepartitionTopic() {
+        final String repartition = "streamavg-" + StatsTopology.PARTIALS_REPARTITION + "-repartition";
+        final byte[] corrupt = {9, 9, 9};
+        // At least once: under exactly-once the test driver loses what a deserialization handler sends,
+        // since it clears its producer's open transaction when it collects output after adding input.
+        // TopologySafetyNetIT runs this case under exactly_once_v2 on a real broker.
+        driver(Map.of(StatsTopologyConfig.PROCESSING_GUARANTEE, StreamsConfig.AT_LEAST_ONCE)).send("1,2");
+
+        driver.sendInternal(repartition, "0".getBytes(StandardCharsets.UTF_8), corrupt).send("3,4");
+
+        assertThat(driver.averages()).isEqualTo(Map.of(
+                "0", new ColumnStats("0", 2, 4.0, 2.0, 1.0, 3.0, 1.0),
+                "1", new ColumnStats("1", 2, 6.0, 3.0, 2.0, 4.0, 1.0)));
+        final List<TestRecord<byte[], byte[]>> dead = driver.deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).key()).isEqualTo("0".getBytes(StandardCharsets.UTF_8));
+        assertThat(dead.get(0).value()).isEqualTo(corrupt);
+        final Headers headers = dead.get(0).headers();
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.REASON)).isEqualTo("processing-error");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.DETAIL)).isEqualTo(
+                "org.apache.kafka.common.errors.SerializationException: not running statistics of version 1: 3 bytes, version 9");
+        assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(repartition);
+        assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "processing-error")).isEqualTo(1.0);
+    }
+
+    /** Parsing as in production, except that {@code line} makes the parser throw, as a bug would. */
+    private static UnaryOperator<Function<byte[], ParsedLine>> failingOn(final String line) {
+        final byte[] fault = line.getBytes(StandardCharsets.UTF_8);
+        return parse -> raw -> {
+            if (Arrays.equals(raw, fault)) {
+                throw new IllegalStateException("injected fault");
+            }
+            return parse.apply(raw);
+        };
     }
 
     @Test

@@ -13,7 +13,12 @@ public enum RejectReason {
     /** Bytes that are not valid UTF-8. */
     INVALID_UTF8("invalid-utf8"),
     /** Longer than the bridge's line limit; the record holds the line's first bytes only. */
-    LINE_TOO_LONG("line-too-long");
+    LINE_TOO_LONG("line-too-long"),
+    /**
+     * Not a bad line: the topology failed on the record (a bug, corrupt state) and set it aside
+     * rather than stop; the exception is in the {@link DeadLetterHeaders} {@code ERROR_*} headers.
+     */
+    PROCESSING_ERROR("processing-error");
 
     private final String code;
 
