@@ -52,6 +52,7 @@ public final class StatsTopology {
     public static Topology build(final StatsTopologyConfig config, final TopologyMeters meters) {
         final char delimiter = config.delimiter();
         final int maxColumns = config.getInt(StatsTopologyConfig.MAX_COLUMNS);
+        final NaValues naValues = NaValues.of(config.getList(StatsTopologyConfig.NA_VALUES));
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
         // From the instance's own settings: topology-level ones (e.g. topology.optimization) then apply here too.
         final StreamsBuilder builder = new StreamsBuilder(
@@ -59,7 +60,7 @@ public final class StatsTopology {
 
         final KStream<byte[], ParsedLine> parsed = builder
                 .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))
-                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns), meters), Named.as("parse-line"))
+                .processValues(() -> new ParseProcessor(new LineParser(delimiter, maxColumns, naValues), meters), Named.as("parse-line"))
                 .filterNot((key, line) -> line instanceof ParsedLine.Blank, Named.as("skip-blank-lines"));
 
         final FixedKeyProcessorSupplier<byte[], ParsedLine, byte[]> deadLetters = () -> new DeadLetterProcessor(meters);

@@ -127,7 +127,8 @@ class StatsTopologyTest {
         "non-numeric           | 4,0x10,6",
         "non-numeric           | 4,1.0d,6",
         "non-numeric           | 4,1e,6",
-        "not-finite            | 4,NaN,6",
+        "not-finite            | 4,inf,6",
+        "not-finite            | 4,+NaN,6",
         "not-finite            | 4,-Infinity,6",
         "not-finite            | 4,1e400,6",
         "malformed-quoting     | 4,\"5,6",
@@ -146,6 +147,31 @@ class StatsTopologyTest {
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.DETAIL)).startsWith("column ");
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_LINES);
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    @Test
+    void shouldSkipNaValuesLikeEmptyCellsAndCountTheRestOfTheLine() {
+        final Map<String, ColumnStats> averages = driver(Map.of())
+                .send("1,NA,3", "NaN,5,null", " \"N/A\" ,#N/A, None ", "7,8,9", "nan,NULL,<NA>").averages();
+
+        assertThat(averages.get("0")).isEqualTo(new ColumnStats("0", 2, 8.0, 4.0, 1.0, 7.0, 3.0));
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 2, 13.0, 6.5, 5.0, 8.0, 1.5));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 2, 12.0, 6.0, 3.0, 9.0, 3.0));
+        assertThat(driver.deadLetters()).isEmpty();
+        // Lines of only missing values are skipped, as empty lines are.
+        assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(3.0);
+        assertThat(driver.counter("streamavg.topology.lines.rejected")).isZero();
+    }
+
+    @Test
+    void shouldReadOnlyTheConfiguredNaValues() {
+        driver(Map.of(StatsTopologyConfig.NA_VALUES, "-, missing")).send("1,-,3", "missing,5,6").send("7,NA,9");
+
+        assertThat(driver.averages().get("0")).isEqualTo(new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0));
+        assertThat(driver.averages().get("1")).isEqualTo(new ColumnStats("1", 1, 5.0, 5.0, 5.0, 5.0, 0.0));
+        assertThat(driver.averages().get("2")).isEqualTo(new ColumnStats("2", 2, 9.0, 4.5, 3.0, 6.0, 1.5));
+        assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                .containsExactly(RejectReason.NON_NUMERIC.code());
     }
 
     @Test
