@@ -3,6 +3,8 @@ package io.streamavg.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamavg.testkit.DataSet;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.DeadLetterHeaders;
@@ -172,6 +174,42 @@ class StatsTopologyTest {
         assertThat(driver.averages().get("2")).isEqualTo(new ColumnStats("2", 2, 9.0, 4.5, 3.0, 6.0, 1.5));
         assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
                 .containsExactly(RejectReason.NON_NUMERIC.code());
+    }
+
+    @Test
+    void shouldPublishAFiniteMeanAndAnInfiniteSumAsValidJsonWhenTheSumIsBeyondADouble() throws Exception {
+        driver(Map.of()).send("1.7e308,-1.7e308,1", "1.7e308,-1.7e308,2").send("1e308,-1e-308,3");
+
+        final Map<String, ColumnStats> averages = driver.averages();
+        final ColumnStats huge = averages.get("0");
+        final ExactStatistics exact = ExactStatistics.of(1.7e308, 1.7e308, 1e308);
+        assertThat(huge.count()).isEqualTo(3);
+        assertThat(huge.sum()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(huge.mean()).isCloseTo(exact.mean().doubleValue(), within(RELATIVE * exact.mean().doubleValue()));
+        assertThat(huge.min()).isEqualTo(1e308);
+        assertThat(huge.max()).isEqualTo(1.7e308);
+        assertThat(huge.stddev()).isCloseTo(exact.stddev().doubleValue(), within(RELATIVE * exact.stddev().doubleValue()));
+        final double negativeMean = ExactStatistics.of(-1.7e308, -1.7e308, -1e-308).mean().doubleValue();
+        assertThat(averages.get("1").sum()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(averages.get("1").mean()).isCloseTo(negativeMean, within(RELATIVE * -negativeMean));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 3, 6.0, 2.0, 1.0, 3.0, Math.sqrt(2.0 / 3)));
+        assertThat(driver.deadLetters()).isEmpty();
+
+        // What a reader gets: valid JSON to a strict parser, the sum a string, everything else a number.
+        final String json = driver.publishedJson().get("0");
+        final JsonNode tree = new ObjectMapper().readTree(json);
+        assertThat(tree.get("sum").textValue()).isEqualTo("Infinity");
+        assertThat(List.of("count", "mean", "min", "max", "stddev")).allSatisfy(field -> assertThat(tree.get(field).isNumber()).isTrue());
+        assertThat(driver.publishedJson().get("1")).contains("\"sum\":\"-Infinity\"");
+    }
+
+    @Test
+    void shouldPublishTheFirstExampleOfTheIssueWithAMeanOf1Point7e308() {
+        driver(Map.of()).send("1.7e308", "1.7e308");
+
+        assertThat(driver.averages().get("0")).isEqualTo(new ColumnStats("0", 2, Double.POSITIVE_INFINITY, 1.7e308, 1.7e308, 1.7e308, 0.0));
+        assertThat(driver.publishedJson().get("0"))
+                .isEqualTo("{\"column\":\"0\",\"count\":2,\"sum\":\"Infinity\",\"mean\":1.7E308,\"min\":1.7E308,\"max\":1.7E308,\"stddev\":0.0}");
     }
 
     @Test
