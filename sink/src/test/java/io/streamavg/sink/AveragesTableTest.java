@@ -154,6 +154,26 @@ class AveragesTableTest {
                 new Row("1", 3.0, 2, 6.0, 2.5, 3.5, 0.5, "2026-03-01T10:15:31.250Z"));
     }
 
+    @Test
+    void shouldStoreAnInfiniteSumAsInfinityBesideItsFiniteMean() throws SQLException {
+        final Path db = dir.resolve("processed_data.db");
+        final ColumnStats huge = new ColumnStats("0", 2, Double.POSITIVE_INFINITY, 1.7e308, 1.7e308, 1.7e308, 0.0);
+        final ColumnStats hugeNegative = new ColumnStats("1", 3, Double.NEGATIVE_INFINITY, -1.6e308, -1.7e308, -1.5e308, 8.16496580927726e306);
+        try (AveragesTable table = AveragesTable.open(db, SynchronousMode.NORMAL)) {
+            assertThat(table.apply(List.of(change(huge, T1), change(hugeNegative, T1)), Map.of(P0, 2L))).isEqualTo(2);
+        }
+
+        assertThat(orderedRows(db)).containsExactly(
+                new Row("0", 1.7e308, 2, Double.POSITIVE_INFINITY, 1.7e308, 1.7e308, 0.0, "2026-03-01T10:15:30Z"),
+                new Row("1", -1.6e308, 3, Double.NEGATIVE_INFINITY, -1.7e308, -1.5e308, 8.16496580927726e306, "2026-03-01T10:15:30Z"));
+        // A REAL infinity, not NULL (what SQLite makes of NaN) nor text: SQL sees it beyond every double.
+        assertThat(query(db, """
+                SELECT typeof(sum_value), sum_value > 1.7976931348623157e308, sum_value < -1.7976931348623157e308,
+                       typeof(average_value)
+                FROM averages ORDER BY column_name"""))
+                .containsExactly(List.of("real", 1, 0, "real"), List.of("real", 0, 1, "real"));
+    }
+
     private static AveragesTable.Change change(final ColumnStats stats, final Instant at) {
         return new AveragesTable.Change(stats.column(), stats, at);
     }

@@ -162,6 +162,28 @@ class SqliteSinkIT {
     }
 
     @Test
+    void shouldStoreAnInfiniteSumReadFromItsJsonStringAsInfinity() throws Exception {
+        final String topic = createTopic("column-averages-infinite-sum");
+        final Path db = dir.resolve("processed_data.db");
+        // Word for word what the topology publishes for 1.7e308 twice: JSON has no infinity, so the sum is a string.
+        send(topic, "0", "{\"column\":\"0\",\"count\":2,\"sum\":\"Infinity\",\"mean\":1.7E308,\"min\":1.7E308,\"max\":1.7E308,\"stddev\":0.0}"
+                .getBytes(StandardCharsets.UTF_8), 1);
+
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        final SqliteSink sink = new SqliteSink(config(db, "infinite-sum"), context(), topic);
+        try {
+            sink.start(fatal::set);
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(orderedRows(db)).isEqualTo(List.of(
+                    new Row("0", 1.7e308, 2, Double.POSITIVE_INFINITY, 1.7e308, 1.7e308, 0.0, "2026-03-01T10:00:01Z"))));
+            assertThat(sink.counters().recordsSkipped()).isZero();
+        } finally {
+            sink.close();
+        }
+        assertThat(query(db, "SELECT typeof(sum_value), average_value IS NOT NULL FROM averages")).containsExactly(List.of("real", 1));
+        assertThat(fatal.get()).isNull();
+    }
+
+    @Test
     void shouldReportAFatalErrorAndStopWhenTheDatabaseKeepsFailing() throws Exception {
         final String topic = createTopic("column-averages-db-failure");
         final Path db = dir.resolve("processed_data.db");

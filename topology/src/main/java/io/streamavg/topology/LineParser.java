@@ -3,17 +3,21 @@ package io.streamavg.topology;
 import io.streamavg.wire.RejectReason;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Parses one CSV line by DESIGN.md's rules: cells split at the delimiter, RFC 4180 quoting (a
- * quoted cell may hold the delimiter, and {@code ""} is a quote), spaces around a number ignored,
- * an empty cell missing, numbers as decimal text in {@link Double#parseDouble}'s syntax (exponents
- * allowed; hexadecimal, type suffixes, NaN and infinities rejected). Not thread-safe: one per task.
+ * quoted cell may hold the delimiter, and {@code ""} is a quote), spaces around a cell ignored, an
+ * empty cell or one of the {@link NaValues} missing, numbers as decimal text in
+ * {@link Double#parseDouble}'s syntax (exponents allowed; hexadecimal, type suffixes, other NaN
+ * spellings and infinities rejected). Not thread-safe: one per task.
+ *
+ * <p>On the hot path a line is decoded into a reused buffer and its numbers are read in place
+ * ({@link DecimalText}): a line allocates its result, and its cells nothing.
  */
 final class LineParser {
 
@@ -21,56 +25,69 @@ final class LineParser {
 
     private final char delimiter;
     private final int maxColumns;
+    private final NaValues naValues;
     // Strict: a replacing decoder would turn invalid bytes into U+FFFD, hiding them from the DLQ.
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final StringBuilder cell = new StringBuilder();
+    /** The line being parsed, as characters; UTF-8 never decodes to more characters than it has bytes. */
+    private CharBuffer line = CharBuffer.allocate(256);
+    /** The content of the quoted cell being parsed, each {@code ""} read as one quote. */
+    private char[] quoted = new char[64];
+    private int quotedLength;
     private double[] values = new double[16];
 
-    LineParser(final char delimiter, final int maxColumns) {
+    LineParser(final char delimiter, final int maxColumns, final NaValues naValues) {
         this.delimiter = delimiter;
         this.maxColumns = maxColumns;
+        this.naValues = naValues;
     }
 
     ParsedLine parse(final byte[] raw) {
         if (raw == null || raw.length == 0) {
             return new ParsedLine.Blank();
         }
-        final CharBuffer text;
-        try {
-            text = utf8.reset().decode(ByteBuffer.wrap(raw));
-        } catch (CharacterCodingException e) {
-            return new ParsedLine.Rejected(raw, RejectReason.INVALID_UTF8, "line is not valid UTF-8: " + e.getMessage());
+        final String notUtf8 = decode(raw);
+        if (notUtf8 != null) {
+            return new ParsedLine.Rejected(raw, RejectReason.INVALID_UTF8, "line is not valid UTF-8: " + notUtf8);
         }
+        final char[] text = line.array();
+        final int end = line.position();
         int columns = 0;
         boolean anyValue = false;
         int pos = 0;
-        final int end = text.length();
         while (true) {
             if (columns == maxColumns) {
                 return new ParsedLine.Rejected(raw, RejectReason.TOO_MANY_COLUMNS,
                         "more than " + maxColumns + " columns");
             }
-            cell.setLength(0);
             pos = skipSpaces(text, pos, end);
-            if (pos < end && text.charAt(pos) == QUOTE) {
+            final char[] cell;
+            final int from;
+            final int to;
+            if (pos < end && text[pos] == QUOTE) {
                 pos = readQuoted(text, pos + 1, end);
                 if (pos < 0) {
                     return new ParsedLine.Rejected(raw, RejectReason.MALFORMED_QUOTING,
                             "column " + columns + ": quote opened and never closed");
                 }
                 pos = skipSpaces(text, pos, end);
-                if (pos < end && text.charAt(pos) != delimiter) {
+                if (pos < end && text[pos] != delimiter) {
                     return new ParsedLine.Rejected(raw, RejectReason.MALFORMED_QUOTING,
                             "column " + columns + ": text after the closing quote");
                 }
+                cell = quoted;
+                from = 0;
+                to = quotedLength;
             } else {
-                while (pos < end && text.charAt(pos) != delimiter) {
-                    cell.append(text.charAt(pos++));
+                from = pos;
+                while (pos < end && text[pos] != delimiter) {
+                    pos++;
                 }
+                cell = text;
+                to = pos;
             }
-            final String failure = parseCell(columns);
+            final String failure = readCell(cell, from, to, columns);
             if (failure != null) {
                 final RejectReason reason = failure.startsWith("not finite") ? RejectReason.NOT_FINITE : RejectReason.NON_NUMERIC;
                 return new ParsedLine.Rejected(raw, reason, "column " + columns + ": " + failure);
@@ -85,24 +102,42 @@ final class LineParser {
         return anyValue ? new ParsedLine.Cells(Arrays.copyOf(values, columns)) : new ParsedLine.Blank();
     }
 
-    /** Reads a quoted cell's content into {@link #cell}; returns the position after the closing quote, or -1. */
-    private int readQuoted(final CharSequence text, int pos, final int end) {
+    /** Decodes {@code raw} into {@link #line}; returns what is wrong with it, or null. */
+    private String decode(final byte[] raw) {
+        if (line.capacity() < raw.length) {
+            line = CharBuffer.allocate(Math.max(raw.length, 2 * line.capacity()));
+        }
+        line.clear();
+        final ByteBuffer in = ByteBuffer.wrap(raw);
+        CoderResult result = utf8.reset().decode(in, line, true);
+        if (!result.isError()) {
+            result = utf8.flush(line);
+        }
+        return result.isError() ? (result.isMalformed() ? "malformed" : "unmappable") + " input at byte " + in.position() : null;
+    }
+
+    /** Reads a quoted cell's content into {@link #quoted}; returns the position after the closing quote, or -1. */
+    private int readQuoted(final char[] text, int pos, final int end) {
+        quotedLength = 0;
         while (pos < end) {
-            final char c = text.charAt(pos++);
-            if (c != QUOTE) {
-                cell.append(c);
-            } else if (pos < end && text.charAt(pos) == QUOTE) {
-                cell.append(QUOTE);
-                pos++;
-            } else {
-                return pos;
+            final char c = text[pos++];
+            if (c == QUOTE) {
+                if (pos < end && text[pos] == QUOTE) {
+                    pos++;
+                } else {
+                    return pos;
+                }
             }
+            if (quotedLength == quoted.length) {
+                quoted = Arrays.copyOf(quoted, 2 * quoted.length);
+            }
+            quoted[quotedLength++] = c;
         }
         return -1;
     }
 
-    private int skipSpaces(final CharSequence text, int pos, final int end) {
-        while (pos < end && isSpace(text.charAt(pos))) {
+    private int skipSpaces(final char[] text, int pos, final int end) {
+        while (pos < end && isSpace(text[pos])) {
             pos++;
         }
         return pos;
@@ -112,14 +147,15 @@ final class LineParser {
         return (c == ' ' || c == '\t') && c != delimiter;
     }
 
-    /** Stores the number in {@link #cell} (or NaN when empty) at {@code column}; returns why it is not a number, or null. */
-    private String parseCell(final int column) {
-        int from = 0;
-        int to = cell.length();
-        while (from < to && isSpace(cell.charAt(from))) {
+    /**
+     * Stores the value of {@code cell[from, to)}, NaN when missing, at {@code column}; returns why it
+     * is not a number, or null. NA tokens are looked up only for what is not a number.
+     */
+    private String readCell(final char[] cell, int from, int to, final int column) {
+        while (from < to && isSpace(cell[from])) {
             from++;
         }
-        while (to > from && isSpace(cell.charAt(to - 1))) {
+        while (to > from && isSpace(cell[to - 1])) {
             to--;
         }
         if (column == values.length) {
@@ -129,59 +165,20 @@ final class LineParser {
             values[column] = Double.NaN;
             return null;
         }
-        final String number = cell.substring(from, to);
-        if (!isDecimal(number)) {
-            return isSpelledNonFinite(number) ? "not finite: '" + number + "'" : "not a number: '" + abbreviate(number) + "'";
-        }
-        final double value = Double.parseDouble(number);
+        final double value = DecimalText.parse(cell, from, to);
         if (Double.isInfinite(value)) {
-            return "not finite: '" + abbreviate(number) + "' overflows a double";
+            return "not finite: '" + abbreviate(new String(cell, from, to - from)) + "' overflows a double";
         }
-        values[column] = value;
-        return null;
-    }
-
-    /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}: decimal text only. */
-    static boolean isDecimal(final String s) {
-        int i = 0;
-        final int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
+        if (!Double.isNaN(value)) {
+            values[column] = value;
+            return null;
         }
-        final int intStart = i;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
+        if (naValues.matches(cell, from, to)) {
+            values[column] = Double.NaN;
+            return null;
         }
-        boolean digits = i > intStart;
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            final int fracStart = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            digits |= i > fracStart;
-        }
-        if (!digits) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            final int expStart = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == expStart) {
-                return false;
-            }
-        }
-        return i == n;
-    }
-
-    private static boolean isDigit(final char c) {
-        return c >= '0' && c <= '9';
+        final String text = new String(cell, from, to - from);
+        return isSpelledNonFinite(text) ? "not finite: '" + text + "'" : "not a number: '" + abbreviate(text) + "'";
     }
 
     private static boolean isSpelledNonFinite(final String s) {

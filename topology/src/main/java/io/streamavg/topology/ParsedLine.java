@@ -5,13 +5,13 @@ import io.streamavg.wire.RejectReason;
 /** What {@link LineParser} makes of one raw line. */
 sealed interface ParsedLine {
 
-    /** A line with nothing to count: empty, or only empty cells. */
+    /** A line with nothing to count: empty, or only missing cells. */
     record Blank() implements ParsedLine {
     }
 
     /**
-     * The cells of a line by position; a missing (empty) cell is {@link Double#NaN}, which no
-     * accepted cell can be, since NaN is rejected as input.
+     * The cells of a line by position; a missing cell (empty, or an NA token such as {@code NaN})
+     * is {@link Double#NaN}, which no number read can be.
      */
     record Cells(double[] values) implements ParsedLine {
     }

@@ -66,6 +66,7 @@ public final class StatsTopology {
                           final UnaryOperator<Function<byte[], ParsedLine>> parsing) {
         final char delimiter = config.delimiter();
         final int maxColumns = config.getInt(StatsTopologyConfig.MAX_COLUMNS);
+        final NaValues naValues = NaValues.of(config.getList(StatsTopologyConfig.NA_VALUES));
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
         // From the instance's own settings: topology-level ones (e.g. topology.optimization) then apply here too.
         final StreamsBuilder builder = new StreamsBuilder(
@@ -73,7 +74,7 @@ public final class StatsTopology {
 
         final KStream<byte[], ParsedLine> parsed = builder
                 .stream(Topics.RAW_LINES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-lines-source"))
-                .processValues(() -> new ParseProcessor(parsing.apply(new LineParser(delimiter, maxColumns)::parse), meters),
+                .processValues(() -> new ParseProcessor(parsing.apply(new LineParser(delimiter, maxColumns, naValues)::parse), meters),
                         Named.as("parse-line"))
                 .filterNot((key, line) -> line instanceof ParsedLine.Blank, Named.as("skip-blank-lines"));
 

@@ -20,6 +20,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String APPLICATION_ID = "application-id";
     public static final String DELIMITER = "delimiter";
     public static final String MAX_COLUMNS = "max-columns";
+    public static final String NA_VALUES = "na-values";
     public static final String NUM_STREAM_THREADS = "num-stream-threads";
     public static final String STATE_DIR = "state-dir";
     public static final String PROCESSING_GUARANTEE = "processing-guarantee";
@@ -34,6 +35,12 @@ public final class StatsTopologyConfig extends AbstractConfig {
             .define(DELIMITER, Type.STRING, ",", Importance.HIGH, "Cell delimiter: one character, a space included (\\t for tab); never a quote or line break.")
             .define(MAX_COLUMNS, Type.INT, 1024, Range.between(1, 1_000_000), Importance.LOW,
                     "A line with more cells goes to raw-lines-dlq (too-many-columns).")
+            // A list: Kafka splits it at commas and trims each token, so a token can hold neither a
+            // comma nor spaces at its ends; none of pandas' does. Checked in the constructor.
+            .define(NA_VALUES, Type.LIST, NaValues.PANDAS_DEFAULT, Importance.MEDIUM,
+                    "Cell texts read as a missing value, like an empty cell (by default pandas' na_values), compared with the cell "
+                            + "without the spaces around it, case included. Comma-separated, each token trimmed; replaces the default "
+                            + "list, and an empty value turns them off. Numbers cannot be listed: they are always counted.")
             .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads in this instance.")
             .define(STATE_DIR, Type.STRING, "streamavg-state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -57,6 +64,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
         super(DEFINITION, originals, false);
         final Object given = originals.get(DELIMITER);
         this.delimiter = delimiterOf(given == null ? getString(DELIMITER) : String.valueOf(given));
+        checkNaValues(getList(NA_VALUES));
         // Once, here: the topology and the instance both need them, and a bad client setting fails now.
         this.streamsProperties = resolveStreamsProperties();
     }
@@ -106,6 +114,16 @@ public final class StatsTopologyConfig extends AbstractConfig {
 
     public Duration commitInterval() {
         return Duration.ofMillis(getLong(COMMIT_INTERVAL));
+    }
+
+    /** The parser reads a number before it looks for NA tokens, so a numeric token would never match: refused rather than ignored. */
+    private static void checkNaValues(final List<String> tokens) {
+        for (final String token : tokens) {
+            if (!Double.isNaN(DecimalText.parse(token.toCharArray(), 0, token.length()))) {
+                throw new ConfigException(NA_VALUES, String.join(",", tokens),
+                        "'" + token + "' is a number, and numbers are always counted; list only texts that are not numbers");
+            }
+        }
     }
 
     static char delimiterOf(final String text) {

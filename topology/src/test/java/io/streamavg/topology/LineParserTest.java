@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.wire.RejectReason;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LineParserTest {
 
-    private final LineParser parser = new LineParser(',', 8);
+    /** pandas' default na_values, written out here rather than taken from the code under test. */
+    static final List<String> PANDAS_NA_VALUES = List.of("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+            "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
+
+    private final LineParser parser = new LineParser(',', 8, NaValues.of(NaValues.PANDAS_DEFAULT));
 
     private ParsedLine parse(final String line) {
-        return parser.parse(line.getBytes(StandardCharsets.UTF_8));
+        return parser.parse(bytes(line));
+    }
+
+    private static byte[] bytes(final String line) {
+        return line.getBytes(StandardCharsets.UTF_8);
     }
 
     private double[] cells(final String line) {
@@ -41,16 +51,84 @@ class LineParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "+1", "1.", ".5", "1e3", "1E-3", "-1.5e+300", "007"})
+    @ValueSource(strings = {"0", "-1", "+1", "1.", ".5", "1e3", "1E-3", "-1.5e+300", "007", " 4 ", "\"-2.5e1\""})
     void shouldAcceptDecimalText(final String number) {
-        assertThat(LineParser.isDecimal(number)).isTrue();
-        assertThat(cells(number)).containsExactly(Double.parseDouble(number));
+        final String unquoted = number.replace("\"", "").strip();
+        assertThat(cells(number)).containsExactly(Double.parseDouble(unquoted));
+    }
+
+    @Test
+    void shouldDefaultToPandasNaValues() {
+        assertThat(NaValues.PANDAS_DEFAULT).containsExactlyInAnyOrderElementsOf(PANDAS_NA_VALUES);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0x1p3", "1d", "1.0f", "1e", "e3", ".", "-", "1 2", "1,5e", "Infinity", "NaN", "١"})
-    void shouldRejectWhatIsNotDecimalText(final String number) {
-        assertThat(LineParser.isDecimal(number)).isFalse();
+    @FieldSource("PANDAS_NA_VALUES")
+    void shouldReadEachPandasNaValueAsMissingAndCountTheRestOfTheLine(final String token) {
+        assertThat(cells("1," + token + ",3")).containsExactly(1.0, Double.NaN, 3.0);
+        assertThat(cells(token + ",2")).containsExactly(Double.NaN, 2.0);
+        assertThat(cells("1," + token)).containsExactly(1.0, Double.NaN);
+    }
+
+    @ParameterizedTest
+    @FieldSource("PANDAS_NA_VALUES")
+    void shouldReadAQuotedNaValueAsMissing(final String token) {
+        assertThat(cells("\"" + token + "\",2")).containsExactly(Double.NaN, 2.0);
+    }
+
+    @Test
+    void shouldCompareNaValuesWithoutTheSpacesAroundTheCell() {
+        assertThat(cells("  NA ,\tnull\t, \" N/A \" ,4")).containsExactly(Double.NaN, Double.NaN, Double.NaN, 4.0);
+    }
+
+    @Test
+    void shouldTreatALineOfOnlyMissingValuesAsBlank() {
+        assertThat(parse("NA,,null,\"NaN\"")).isInstanceOf(ParsedLine.Blank.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"na", "Na", "NONE", "nil", "N A", "NA NA", "#N/", "NaN1", "-NA", "\"NA\"\"\""})
+    void shouldRejectTextsThatOnlyResembleANaValue(final String cell) {
+        assertThat(((ParsedLine.Rejected) parse("1," + cell)).reason()).isEqualTo(RejectReason.NON_NUMERIC);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inf", "-inf", "Infinity", "-Infinity", "+Infinity", "INF", "NAN", "+nan", "+NaN", "1e999", "-1e999", "\"Infinity\""})
+    void shouldStillRejectInfinitiesAndOtherNanSpellingsAsNotFinite(final String cell) {
+        final ParsedLine.Rejected rejected = (ParsedLine.Rejected) parse("1," + cell + ",3");
+
+        assertThat(rejected.reason()).isEqualTo(RejectReason.NOT_FINITE);
+        assertThat(rejected.detail()).startsWith("column 1: not finite: '");
+    }
+
+    @Test
+    void shouldReadOnlyTheConfiguredNaValuesWhenGivenAList() {
+        final LineParser custom = new LineParser(';', 8, NaValues.of(List.of("missing", "?", "#N/A N/A", "")));
+
+        assertThat(((ParsedLine.Cells) custom.parse(bytes("missing;2;?;#N/A N/A;\"?\""))).values())
+                .containsExactly(Double.NaN, 2.0, Double.NaN, Double.NaN, Double.NaN);
+        assertThat(((ParsedLine.Rejected) custom.parse(bytes("1;NA"))).reason()).isEqualTo(RejectReason.NON_NUMERIC);
+        assertThat(((ParsedLine.Rejected) custom.parse(bytes("1;NaN"))).reason()).isEqualTo(RejectReason.NOT_FINITE);
+        assertThat(((ParsedLine.Cells) custom.parse(bytes("1;;3"))).values()).containsExactly(1.0, Double.NaN, 3.0);
+    }
+
+    @Test
+    void shouldReadOnlyEmptyCellsAsMissingWhenNaValuesAreTurnedOff() {
+        final LineParser none = new LineParser(',', 8, NaValues.of(List.of()));
+
+        assertThat(((ParsedLine.Rejected) none.parse(bytes("1,NA"))).reason()).isEqualTo(RejectReason.NON_NUMERIC);
+        assertThat(((ParsedLine.Rejected) none.parse(bytes("1,NaN"))).reason()).isEqualTo(RejectReason.NOT_FINITE);
+        assertThat(((ParsedLine.Cells) none.parse(bytes("1,,3"))).values()).containsExactly(1.0, Double.NaN, 3.0);
+    }
+
+    @Test
+    void shouldReuseItsBuffersAcrossLinesOfAnyLength() {
+        assertThat(cells(" ".repeat(1_000) + "7, 8")).containsExactly(7.0, 8.0);
+        assertThat(cells("1,2")).containsExactly(1.0, 2.0);
+        assertThat(cells("\"" + " ".repeat(200) + "5" + " ".repeat(200) + "\",6")).containsExactly(5.0, 6.0);
+        assertThat(cells("\"3\"")).containsExactly(3.0);
+        assertThat(((ParsedLine.Rejected) parse("1,\"é😀\"")).detail()).isEqualTo("column 1: not a number: 'é😀'");
+        assertThat(((ParsedLine.Rejected) parse("1," + "x".repeat(300))).detail()).isEqualTo("column 1: not a number: '" + "x".repeat(40) + "…'");
     }
 
     @Test

@@ -69,6 +69,38 @@ class StatsTopologyConfigTest {
     }
 
     @Test
+    void shouldDefaultToPandasNaValues() {
+        assertThat(config().getList(StatsTopologyConfig.NA_VALUES)).containsExactlyElementsOf(LineParserTest.PANDAS_NA_VALUES);
+    }
+
+    @Test
+    void shouldReadNaValuesAsACommaSeparatedListOfTrimmedTokens() {
+        assertThat(config("--na-values", " - , #N/A N/A,missing ").getList(StatsTopologyConfig.NA_VALUES))
+                .containsExactly("-", "#N/A N/A", "missing");
+        assertThat(new StatsTopologyConfig(CommandLine.parse(StatsTopologyConfig.DEFINITION, List.of(),
+                Map.of("STREAMAVG_BOOTSTRAP_SERVERS", "k:9092", "STREAMAVG_NA_VALUES", "?"))).getList(StatsTopologyConfig.NA_VALUES))
+                .containsExactly("?");
+    }
+
+    @Test
+    void shouldTurnNaValuesOffWithAnEmptyValue() {
+        assertThat(config("--na-values", "").getList(StatsTopologyConfig.NA_VALUES)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-999", "NA,0", "1e999", ".5"})
+    void shouldRefuseANumberAsANaValueNamingTheOption(final String tokens) {
+        final List<String> args = List.of("--na-values", tokens);
+
+        assertThatThrownBy(() -> config(args.toArray(String[]::new)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("na-values")
+                .hasMessageContaining("is a number, and numbers are always counted")
+                .satisfies(error -> assertThat(CommandLine.explain((ConfigException) error, args, Map.of()))
+                        .startsWith("invalid value '" + tokens + "' for --na-values: '"));
+    }
+
+    @Test
     void shouldRejectAnUnknownProcessingGuaranteeNamingIt() {
         assertThatThrownBy(() -> config("--processing-guarantee", "exactly_once"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("processing-guarantee");

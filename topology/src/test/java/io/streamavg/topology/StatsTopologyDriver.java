@@ -30,9 +30,10 @@ final class StatsTopologyDriver implements AutoCloseable {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> rawLines;
-    private final TestOutputTopic<String, ColumnStats> averages;
+    private final TestOutputTopic<String, byte[]> averages;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
-    private final Map<String, ColumnStats> latest = new HashMap<>();
+    private final ColumnStatsSerde serde = new ColumnStatsSerde();
+    private final Map<String, byte[]> latest = new HashMap<>();
     private Instant now = Instant.parse("2026-11-24T12:00:00Z");
 
     StatsTopologyDriver(final Path stateDir, final Map<String, String> options) {
@@ -51,7 +52,7 @@ final class StatsTopologyDriver implements AutoCloseable {
         props.put(DeadLetterOnError.METERS_CONFIG, topologyMeters);
         driver = new TopologyTestDriver(StatsTopology.build(config, topologyMeters, parsing), props, now);
         rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
-        averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ColumnStatsSerde());
+        averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.RAW_LINES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -82,8 +83,17 @@ final class StatsTopologyDriver implements AutoCloseable {
 
     /** The latest statistics per column published on column-averages so far. */
     Map<String, ColumnStats> averages() {
+        final Map<String, ColumnStats> stats = new HashMap<>();
+        publishedJson().forEach((column, json) -> stats.put(column, serde.deserialize(Topics.COLUMN_AVERAGES, json.getBytes(StandardCharsets.UTF_8))));
+        return Map.copyOf(stats);
+    }
+
+    /** The latest record value per column published on column-averages so far, as the JSON text it is. */
+    Map<String, String> publishedJson() {
         averages.readKeyValuesToList().forEach(update -> latest.put(update.key, update.value));
-        return Map.copyOf(latest);
+        final Map<String, String> json = new HashMap<>();
+        latest.forEach((column, value) -> json.put(column, new String(value, StandardCharsets.UTF_8)));
+        return Map.copyOf(json);
     }
 
     /** Pipes a record straight into one of the topology's internal topics, as if another task had written it. */

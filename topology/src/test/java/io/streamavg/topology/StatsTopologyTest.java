@@ -3,6 +3,8 @@ package io.streamavg.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamavg.testkit.DataSet;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.DeadLetterHeaders;
@@ -132,7 +134,8 @@ class StatsTopologyTest {
         "non-numeric           | 4,0x10,6",
         "non-numeric           | 4,1.0d,6",
         "non-numeric           | 4,1e,6",
-        "not-finite            | 4,NaN,6",
+        "not-finite            | 4,inf,6",
+        "not-finite            | 4,+NaN,6",
         "not-finite            | 4,-Infinity,6",
         "not-finite            | 4,1e400,6",
         "malformed-quoting     | 4,\"5,6",
@@ -151,6 +154,67 @@ class StatsTopologyTest {
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.DETAIL)).startsWith("column ");
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_LINES);
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    @Test
+    void shouldSkipNaValuesLikeEmptyCellsAndCountTheRestOfTheLine() {
+        final Map<String, ColumnStats> averages = driver(Map.of())
+                .send("1,NA,3", "NaN,5,null", " \"N/A\" ,#N/A, None ", "7,8,9", "nan,NULL,<NA>").averages();
+
+        assertThat(averages.get("0")).isEqualTo(new ColumnStats("0", 2, 8.0, 4.0, 1.0, 7.0, 3.0));
+        assertThat(averages.get("1")).isEqualTo(new ColumnStats("1", 2, 13.0, 6.5, 5.0, 8.0, 1.5));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 2, 12.0, 6.0, 3.0, 9.0, 3.0));
+        assertThat(driver.deadLetters()).isEmpty();
+        // Lines of only missing values are skipped, as empty lines are.
+        assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(3.0);
+        assertThat(driver.counter("streamavg.topology.lines.rejected")).isZero();
+    }
+
+    @Test
+    void shouldReadOnlyTheConfiguredNaValues() {
+        driver(Map.of(StatsTopologyConfig.NA_VALUES, "-, missing")).send("1,-,3", "missing,5,6").send("7,NA,9");
+
+        assertThat(driver.averages().get("0")).isEqualTo(new ColumnStats("0", 1, 1.0, 1.0, 1.0, 1.0, 0.0));
+        assertThat(driver.averages().get("1")).isEqualTo(new ColumnStats("1", 1, 5.0, 5.0, 5.0, 5.0, 0.0));
+        assertThat(driver.averages().get("2")).isEqualTo(new ColumnStats("2", 2, 9.0, 4.5, 3.0, 6.0, 1.5));
+        assertThat(driver.deadLetters()).extracting(record -> DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                .containsExactly(RejectReason.NON_NUMERIC.code());
+    }
+
+    @Test
+    void shouldPublishAFiniteMeanAndAnInfiniteSumAsValidJsonWhenTheSumIsBeyondADouble() throws Exception {
+        driver(Map.of()).send("1.7e308,-1.7e308,1", "1.7e308,-1.7e308,2").send("1e308,-1e-308,3");
+
+        final Map<String, ColumnStats> averages = driver.averages();
+        final ColumnStats huge = averages.get("0");
+        final ExactStatistics exact = ExactStatistics.of(1.7e308, 1.7e308, 1e308);
+        assertThat(huge.count()).isEqualTo(3);
+        assertThat(huge.sum()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(huge.mean()).isCloseTo(exact.mean().doubleValue(), within(RELATIVE * exact.mean().doubleValue()));
+        assertThat(huge.min()).isEqualTo(1e308);
+        assertThat(huge.max()).isEqualTo(1.7e308);
+        assertThat(huge.stddev()).isCloseTo(exact.stddev().doubleValue(), within(RELATIVE * exact.stddev().doubleValue()));
+        final double negativeMean = ExactStatistics.of(-1.7e308, -1.7e308, -1e-308).mean().doubleValue();
+        assertThat(averages.get("1").sum()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(averages.get("1").mean()).isCloseTo(negativeMean, within(RELATIVE * -negativeMean));
+        assertThat(averages.get("2")).isEqualTo(new ColumnStats("2", 3, 6.0, 2.0, 1.0, 3.0, Math.sqrt(2.0 / 3)));
+        assertThat(driver.deadLetters()).isEmpty();
+
+        // What a reader gets: valid JSON to a strict parser, the sum a string, everything else a number.
+        final String json = driver.publishedJson().get("0");
+        final JsonNode tree = new ObjectMapper().readTree(json);
+        assertThat(tree.get("sum").textValue()).isEqualTo("Infinity");
+        assertThat(List.of("count", "mean", "min", "max", "stddev")).allSatisfy(field -> assertThat(tree.get(field).isNumber()).isTrue());
+        assertThat(driver.publishedJson().get("1")).contains("\"sum\":\"-Infinity\"");
+    }
+
+    @Test
+    void shouldPublishTheFirstExampleOfTheIssueWithAMeanOf1Point7e308() {
+        driver(Map.of()).send("1.7e308", "1.7e308");
+
+        assertThat(driver.averages().get("0")).isEqualTo(new ColumnStats("0", 2, Double.POSITIVE_INFINITY, 1.7e308, 1.7e308, 1.7e308, 0.0));
+        assertThat(driver.publishedJson().get("0"))
+                .isEqualTo("{\"column\":\"0\",\"count\":2,\"sum\":\"Infinity\",\"mean\":1.7E308,\"min\":1.7E308,\"max\":1.7E308,\"stddev\":0.0}");
     }
 
     @Test
@@ -235,7 +299,7 @@ class StatsTopologyTest {
         final Headers headers = dead.get(0).headers();
         assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.REASON)).isEqualTo("processing-error");
         assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.DETAIL)).isEqualTo(
-                "org.apache.kafka.common.errors.SerializationException: not running statistics of version 1: 3 bytes, version 9");
+                "org.apache.kafka.common.errors.SerializationException: not running statistics of version 1 or 2: 3 bytes, version 9");
         assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(repartition);
         assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "processing-error")).isEqualTo(1.0);
     }

@@ -1,6 +1,8 @@
 package io.streamavg.wire;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -12,7 +14,12 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ColumnStatsSerde implements Serde<ColumnStats>, Serializer<ColumnStats>, Deserializer<ColumnStats> {
 
     // Unknown fields are tolerated by ColumnStats itself, so every reader of the JSON agrees.
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // JSON has no infinity: an infinite sum is written as the string "Infinity" or "-Infinity" (valid
+    // JSON, unlike a bare Infinity token), which is read back as the double. Jackson's default, stated
+    // here because the sink and any other reader depend on it.
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .build();
 
     @Override
     public byte[] serialize(final String topic, final ColumnStats stats) {
