@@ -22,12 +22,15 @@ import java.util.stream.Collectors;
  * @param doneMicros            when the output first showed every column at the full count
  * @param cpuNanos              CPU time of the whole process up to then, every thread and the GC
  * @param gcMillis              time the collectors report having spent, up to then
+ * @param runQueueNanos         time the process's threads were ready to run but waited for a core
+ *                              (Linux's schedstat, threads alive at the end); -1 where unknown. On a
+ *                              shared machine, what the other processes cost this one
  * @param streamThreadCpuNanos  CPU time of each stream thread, by thread name
  * @param sentByTopic           records the instance's producers sent, by topic (Kafka's
  *                              {@code producer-topic-metrics} {@code record-send-total})
  */
 record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMicros, long cpuNanos, long gcMillis,
-                   Map<String, Long> streamThreadCpuNanos, Map<String, Long> sentByTopic) {
+                   long runQueueNanos, Map<String, Long> streamThreadCpuNanos, Map<String, Long> sentByTopic) {
 
     private static final String THREAD = "thread.";
     private static final String SENT = "sent.";
@@ -40,6 +43,7 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
         properties.setProperty("done-micros", Long.toString(doneMicros));
         properties.setProperty("cpu-nanos", Long.toString(cpuNanos));
         properties.setProperty("gc-millis", Long.toString(gcMillis));
+        properties.setProperty("run-queue-nanos", Long.toString(runQueueNanos));
         streamThreadCpuNanos.forEach((thread, nanos) -> properties.setProperty(THREAD + thread, Long.toString(nanos)));
         sentByTopic.forEach((topic, records) -> properties.setProperty(SENT + topic, Long.toString(records)));
         final Path partial = file.resolveSibling(file.getFileName() + ".partial");
@@ -56,6 +60,7 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
         }
         return new ChildReport(longOf(properties, "jvm-start-micros"), longOf(properties, "processing-start-micros"),
                 longOf(properties, "done-micros"), longOf(properties, "cpu-nanos"), longOf(properties, "gc-millis"),
+                longOf(properties, "run-queue-nanos"),
                 prefixed(properties, THREAD), prefixed(properties, SENT));
     }
 

@@ -35,8 +35,8 @@ final class ResultTable {
     /** Where each variant's time and CPU went, as far as the bench sees it from outside. */
     static String details(final List<RunResult> results) {
         final StringBuilder out = new StringBuilder(
-                "| variant | s from launch | of which start-up | stream threads busy | GC ms | broker CPU ms / 1k lines | repartition / changelog end offsets |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|\n");
+                "| variant | s from launch | of which start-up | stream threads busy | CPU s | waited for a core, s | GC ms | broker CPU ms / 1k lines | repartition / changelog end offsets |\n"
+                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (final RunResult result : results) {
             final boolean streams = result.variant().kind() != Variant.Kind.CONSUMER_PERFORMANCE;
             out.append("| ").append(result.variant().label())
@@ -44,6 +44,9 @@ final class ResultTable {
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", result.startupSeconds()))
                     .append(" | ").append(streams ? result.streamThreadBusy().stream()
                             .map(busy -> String.format(Locale.ROOT, "%.0f%%", 100 * busy)).collect(Collectors.joining(", ")) : "–")
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f", result.cpuNanos() / 1e9))
+                    .append(" | ").append(result.runQueueNanos().isPresent()
+                            ? String.format(Locale.ROOT, "%.1f", result.runQueueNanos().getAsLong() / 1e9) : "–")
                     .append(" | ").append(String.format(Locale.ROOT, "%,d", result.gcMillis()))
                     .append(" | ").append(result.brokerCpuNanos().isPresent()
                             ? String.format(Locale.ROOT, "%.1f", result.brokerCpuNanos().getAsLong() / 1e6 / (result.lines() / 1000.0)) : "–")

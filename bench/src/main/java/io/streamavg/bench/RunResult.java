@@ -33,9 +33,13 @@ record RunResult(Variant variant, String applicationId, long lines, long launchM
         return lines / seconds();
     }
 
-    /** CPU time of the variant's JVMs, all threads and the collectors, per 1,000 lines. */
+    /** CPU time of the variant's JVMs, all threads and the collectors, up to the end of counting. */
+    long cpuNanos() {
+        return reports.stream().mapToLong(ChildReport::cpuNanos).sum();
+    }
+
     double cpuMillisPerThousandLines() {
-        return reports.stream().mapToLong(ChildReport::cpuNanos).sum() / 1e6 / (lines / 1000.0);
+        return cpuNanos() / 1e6 / (lines / 1000.0);
     }
 
     OptionalLong repartitionSent() {
@@ -52,6 +56,12 @@ record RunResult(Variant variant, String applicationId, long lines, long launchM
         }
         return OptionalLong.of(reports.stream().flatMap(report -> report.sentByTopic().entrySet().stream())
                 .filter(entry -> entry.getKey().endsWith(suffix)).mapToLong(Map.Entry::getValue).sum());
+    }
+
+    /** Time the variant's threads waited for a core; empty where the system does not say. */
+    OptionalLong runQueueNanos() {
+        return reports.stream().anyMatch(report -> report.runQueueNanos() < 0) ? OptionalLong.empty()
+                : OptionalLong.of(reports.stream().mapToLong(ChildReport::runQueueNanos).sum());
     }
 
     long gcMillis() {

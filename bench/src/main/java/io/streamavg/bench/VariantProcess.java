@@ -18,6 +18,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
@@ -173,7 +176,28 @@ public final class VariantProcess {
             }
         });
         final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime() * 1_000;
-        return new ChildReport(jvmStart, processingStartMicros, done, cpu, gc, streamThreads, sent);
+        return new ChildReport(jvmStart, processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreads, sent);
+    }
+
+    /** The run-queue wait of every live thread of this process (the second figure of Linux's schedstat); -1 elsewhere. */
+    private static long runQueueNanos() {
+        final Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long total = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (final Path thread : threads.toList()) {
+                try {
+                    total += Long.parseLong(Files.readString(thread.resolve("schedstat")).trim().split("\\s+")[1]);
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended since the listing, or the kernel keeps no such figures: leave it out.
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
     }
 
     static long nowMicros() {
