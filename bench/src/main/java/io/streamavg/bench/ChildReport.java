@@ -26,13 +26,16 @@ import java.util.stream.Collectors;
  *                              (Linux's schedstat, threads alive at the end); -1 where unknown. On a
  *                              shared machine, what the other processes cost this one
  * @param streamThreadCpuNanos  CPU time of each stream thread, by thread name
+ * @param streamThreadWaitNanos time each stream thread waited for a core (as {@code runQueueNanos}; -1 where unknown)
  * @param sentByTopic           records the instance's producers sent, by topic (Kafka's
  *                              {@code producer-topic-metrics} {@code record-send-total})
  */
 record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMicros, long cpuNanos, long gcMillis,
-                   long runQueueNanos, Map<String, Long> streamThreadCpuNanos, Map<String, Long> sentByTopic) {
+                   long runQueueNanos, Map<String, Long> streamThreadCpuNanos, Map<String, Long> streamThreadWaitNanos,
+                   Map<String, Long> sentByTopic) {
 
     private static final String THREAD = "thread.";
+    private static final String THREAD_WAIT = "thread-wait.";
     private static final String SENT = "sent.";
 
     /** Writes to a temporary file first, so that the parent, watching for the file, never reads half of it. */
@@ -45,6 +48,7 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
         properties.setProperty("gc-millis", Long.toString(gcMillis));
         properties.setProperty("run-queue-nanos", Long.toString(runQueueNanos));
         streamThreadCpuNanos.forEach((thread, nanos) -> properties.setProperty(THREAD + thread, Long.toString(nanos)));
+        streamThreadWaitNanos.forEach((thread, nanos) -> properties.setProperty(THREAD_WAIT + thread, Long.toString(nanos)));
         sentByTopic.forEach((topic, records) -> properties.setProperty(SENT + topic, Long.toString(records)));
         final Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
@@ -61,13 +65,20 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
         return new ChildReport(longOf(properties, "jvm-start-micros"), longOf(properties, "processing-start-micros"),
                 longOf(properties, "done-micros"), longOf(properties, "cpu-nanos"), longOf(properties, "gc-millis"),
                 longOf(properties, "run-queue-nanos"),
-                prefixed(properties, THREAD), prefixed(properties, SENT));
+                prefixed(properties, THREAD), prefixed(properties, THREAD_WAIT), prefixed(properties, SENT));
     }
 
-    /** The stream threads' CPU time as shares of the time since processing started. */
-    List<Double> streamThreadBusy() {
+    /**
+     * Each stream thread's time since processing started: the share it ran on a core and the share
+     * it was ready but waited for one (NaN where unknown); the rest it was blocked (polling,
+     * committing) or idle.
+     */
+    List<double[]> streamThreadShares() {
         final double window = (doneMicros - processingStartMicros) * 1_000.0;
-        return streamThreadCpuNanos.values().stream().map(nanos -> nanos / window).toList();
+        return streamThreadCpuNanos.keySet().stream().map(thread -> {
+            final long wait = streamThreadWaitNanos.getOrDefault(thread, -1L);
+            return new double[] {streamThreadCpuNanos.get(thread) / window, wait < 0 ? Double.NaN : wait / window};
+        }).toList();
     }
 
     private static long longOf(final Properties properties, final String key) {

@@ -23,19 +23,25 @@ import jdk.jfr.consumer.RecordingFile;
  * (parsing, the per-cell store get/put, Kafka Streams' per-record machinery, polling, commits,
  * punctuation), their hottest methods, the share of each thread, and garbage collection and
  * allocation. A sample is one stack of a thread running Java code, taken every 10 ms (JFR's
- * {@code profile} settings), so shares are shares of Java CPU time, not of wall time.
+ * {@code profile} settings), so shares are shares of Java CPU time, not of wall time; where the
+ * threads blocked and sat in native code (the network poll) is summed apart.
  */
 final class ProfileSummary {
 
     private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+$");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int TOP = 15;
+    private static final String STORE = "per record: per-cell get/put of the partials store (serde, cache, metering)";
+    /** JFR's {@code profile} settings sample threads in native code this often. */
+    private static final Duration NATIVE_PERIOD = Duration.ofMillis(20);
 
     private final Map<String, Long> byCategory = new HashMap<>();
     private final Map<String, Long> byMethod = new HashMap<>();
+    private final Map<String, Long> inStoreBy = new HashMap<>();
     private final Map<String, Long> byThread = new HashMap<>();
     private final Map<String, Long> allocatedByClass = new HashMap<>();
     private final Map<String, Duration> waitedIn = new HashMap<>();
+    private final Map<String, Long> nativeIn = new HashMap<>();
     private final Map<String, Boolean> streamThreads = new HashMap<>();
     private Duration window = Duration.ZERO;
     private long streamThreadSamples;
@@ -65,6 +71,8 @@ final class ProfileSummary {
                     }
                     switch (event.getEventType().getName()) {
                         case "jdk.ExecutionSample" -> summary.sample(
+                                instance + threadName(event, "sampledThread", applicationId), event.getStackTrace());
+                        case "jdk.NativeMethodSample" -> summary.nativeSample(
                                 instance + threadName(event, "sampledThread", applicationId), event.getStackTrace());
                         case "jdk.ThreadPark", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter" -> summary.waited(
                                 instance + threadName(event, "eventThread", applicationId), event.getDuration(), event.getStackTrace());
@@ -101,32 +109,53 @@ final class ProfileSummary {
         streamThreadSamples++;
         streamThreads.put(thread, true);
         final List<RecordedFrame> frames = stack.getFrames();
-        byCategory.merge(category(frames), 1L, Long::sum);
+        final String category = category(frames);
+        byCategory.merge(category, 1L, Long::sum);
+        if (category.equals(STORE)) {
+            inStoreBy.merge(innermostClass(frames), 1L, Long::sum);
+        }
         if (!frames.isEmpty()) {
-            byMethod.merge(frameName(frames.get(0)), 1L, Long::sum);
+            byMethod.merge(frameName(frames, 0), 1L, Long::sum);
         }
     }
 
     /**
-     * A stream thread blocked (JFR records parks and monitor waits of 10 ms or more with the
-     * {@code profile} settings), named by the Kafka client call Kafka Streams made: the wait of a
-     * transaction's commit, say. Waiting in the consumer's network poll is not such an event: it is
-     * the rest of a thread's time that is neither CPU nor these.
+     * A stream thread blocked (parks and monitor waits; the bench asks JFR for those of 1 ms or
+     * more), named by the Kafka client call Kafka Streams made: a transaction's commit, say.
      */
     private void waited(final String thread, final Duration duration, final RecordedStackTrace stack) {
-        if (stack == null || !STREAM_THREAD.matcher(thread).matches()) {
-            return;
+        if (stack != null && STREAM_THREAD.matcher(thread).matches()) {
+            waitedIn.merge(kafkaCall(stack.getFrames()), duration, Duration::plus);
         }
-        final List<RecordedFrame> frames = stack.getFrames();
-        String site = "(outside Kafka)";
+    }
+
+    /** A stream thread in native code, mostly waiting in the network poll of a Kafka client. */
+    private void nativeSample(final String thread, final RecordedStackTrace stack) {
+        if (stack != null && STREAM_THREAD.matcher(thread).matches()) {
+            nativeIn.merge(kafkaCall(stack.getFrames()), 1L, Long::sum);
+        }
+    }
+
+    /** The innermost class of Kafka or of the project on this stack (JDK frames skipped): whose code the sample is in. */
+    private static String innermostClass(final List<RecordedFrame> frames) {
         for (int i = 0; i < frames.size(); i++) {
             final String type = className(frames.get(i));
-            if (type.startsWith("org.apache.kafka.streams.")) {
-                site = frameName(i > 0 && className(frames.get(i - 1)).startsWith("org.apache.kafka.") ? frames.get(i - 1) : frames.get(i));
-                break;
+            if (type.startsWith("org.apache.kafka.") || type.startsWith("io.streamavg.")) {
+                final String name = frameName(frames, i);
+                return name.substring(0, name.indexOf('.'));
             }
         }
-        waitedIn.merge(site, duration, Duration::plus);
+        return "(JDK only)";
+    }
+
+    /** The call from Kafka Streams into a Kafka client (or the innermost Streams frame) on this stack. */
+    private static String kafkaCall(final List<RecordedFrame> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (className(frames.get(i)).startsWith("org.apache.kafka.streams.")) {
+                return frameName(frames, i > 0 && className(frames.get(i - 1)).startsWith("org.apache.kafka.") ? i - 1 : i);
+            }
+        }
+        return "(outside Kafka Streams)";
     }
 
     /** Where a stream thread's sample belongs, by the phase of Kafka Streams' loop it is in, then by the code it runs. */
@@ -153,7 +182,7 @@ final class ProfileSummary {
             if (is(frames.get(i), "io.streamavg.topology.PartialAggregator", "process")) {
                 final boolean inStore = frames.subList(0, i).stream()
                         .anyMatch(frame -> className(frame).startsWith("org.apache.kafka.streams.state."));
-                return inStore ? "per record: per-cell get/put of the partials store (serde, cache, metering)"
+                return inStore ? STORE
                         : "per record: per-cell statistics arithmetic (RunningStats, column names)";
             }
         }
@@ -188,12 +217,23 @@ final class ProfileSummary {
         sorted(byCategory, byCategory.size()).forEach((category, count) ->
                 out.append("| ").append(category).append(" | ").append(percent(count, streamThreadSamples)).append(" |\n"));
         final Duration threadTime = window.multipliedBy(Math.max(1, streamThreads.size()));
-        out.append(String.format(Locale.ROOT, "%n| where stream threads blocked (parks and monitor waits ≥ 10 ms), by the Kafka call | s | share of %d thread(s) × %.1f s |%n|---|--:|--:|%n",
-                streamThreads.size(), window.toMillis() / 1e3));
+        final String share = String.format(Locale.ROOT, "share of %d thread(s) × %.1f s", streamThreads.size(), window.toMillis() / 1e3);
+        out.append("\n| where stream threads blocked (parks and monitor waits ≥ 1 ms), by the Kafka call | s | ").append(share)
+                .append(" |\n|---|--:|--:|\n");
         waitedIn.entrySet().stream().sorted(Map.Entry.<String, Duration>comparingByValue().reversed()).limit(8)
                 .forEach(entry -> out.append("| `").append(entry.getKey()).append("` | ")
                         .append(String.format(Locale.ROOT, "%.1f", entry.getValue().toMillis() / 1e3)).append(" | ")
                         .append(percent(entry.getValue().toMillis(), threadTime.toMillis())).append(" |\n"));
+        out.append("\n| where stream threads were in native code (sampled every 20 ms), by the Kafka call | ≈ s | ").append(share)
+                .append(" |\n|---|--:|--:|\n");
+        sorted(nativeIn, 8).forEach((call, count) -> out.append("| `").append(call).append("` | ")
+                .append(String.format(Locale.ROOT, "%.1f", count * NATIVE_PERIOD.toMillis() / 1e3)).append(" | ")
+                .append(percent(count * NATIVE_PERIOD.toMillis(), threadTime.toMillis())).append(" |\n"));
+        final long inStore = byCategory.getOrDefault(STORE, 0L);
+        out.append("\n| the per-cell store get/put, by the innermost Kafka or project class | share of stream threads' samples |\n|---|---|\n");
+        sorted(inStoreBy, 10).forEach((type, count) ->
+                out.append("| `").append(type).append("` | ").append(percent(count, streamThreadSamples)).append(" |\n"));
+        out.append("| all of it | ").append(percent(inStore, streamThreadSamples)).append(" |\n");
         out.append("\n| hottest methods on stream threads (self) | share |\n|---|---|\n");
         sorted(byMethod, TOP).forEach((method, count) ->
                 out.append("| `").append(method).append("` | ").append(percent(count, streamThreadSamples)).append(" |\n"));
@@ -240,7 +280,16 @@ final class ProfileSummary {
         return frame.getMethod() == null ? "" : frame.getMethod().getName();
     }
 
-    private static String frameName(final RecordedFrame frame) {
+    /**
+     * {@code Class.method} of frame {@code i}, without the package. JFR names a lambda's generated
+     * class unreliably (another class's lambda, a number for the method), so a lambda is named after
+     * its caller: {@code Position.withComponent (lambda)}.
+     */
+    private static String frameName(final List<RecordedFrame> frames, final int i) {
+        final RecordedFrame frame = frames.get(i);
+        if (frame.getMethod() != null && (frame.getMethod().isHidden() || className(frame).contains("$$Lambda"))) {
+            return i + 1 < frames.size() ? frameName(frames, i + 1) + " (lambda)" : "(lambda)";
+        }
         final String type = className(frame);
         return type.substring(type.lastIndexOf('.') + 1) + "." + methodName(frame);
     }

@@ -35,15 +35,15 @@ final class ResultTable {
     /** Where each variant's time and CPU went, as far as the bench sees it from outside. */
     static String details(final List<RunResult> results) {
         final StringBuilder out = new StringBuilder(
-                "| variant | s from launch | of which start-up | stream threads busy | CPU s | waited for a core, s | GC ms | broker CPU ms / 1k lines | repartition / changelog end offsets |\n"
+                "| variant | s from launch | of which start-up | stream threads on a core / waiting for one | CPU s | waited for a core, s | GC ms | broker CPU ms / 1k lines | repartition / changelog end offsets |\n"
                 + "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (final RunResult result : results) {
             final boolean streams = result.variant().kind() != Variant.Kind.CONSUMER_PERFORMANCE;
             out.append("| ").append(result.variant().label())
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", result.seconds()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", result.startupSeconds()))
-                    .append(" | ").append(streams ? result.streamThreadBusy().stream()
-                            .map(busy -> String.format(Locale.ROOT, "%.0f%%", 100 * busy)).collect(Collectors.joining(", ")) : "–")
+                    .append(" | ").append(streams ? result.streamThreadShares().stream()
+                            .map(ResultTable::shares).collect(Collectors.joining(", ")) : "–")
                     .append(" | ").append(String.format(Locale.ROOT, "%.1f", result.cpuNanos() / 1e9))
                     .append(" | ").append(result.runQueueNanos().isPresent()
                             ? String.format(Locale.ROOT, "%.1f", result.runQueueNanos().getAsLong() / 1e9) : "–")
@@ -54,6 +54,11 @@ final class ResultTable {
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    private static String shares(final double[] onCoreAndWaiting) {
+        return String.format(Locale.ROOT, "%.0f%% / %s", 100 * onCoreAndWaiting[0],
+                Double.isNaN(onCoreAndWaiting[1]) ? "?" : String.format(Locale.ROOT, "%.0f%%", 100 * onCoreAndWaiting[1]));
     }
 
     private static Optional<RunResult> find(final List<RunResult> results, final Variant variant) {

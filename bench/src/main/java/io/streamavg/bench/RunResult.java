@@ -68,8 +68,8 @@ record RunResult(Variant variant, String applicationId, long lines, long launchM
         return reports.stream().mapToLong(ChildReport::gcMillis).sum();
     }
 
-    /** Each stream thread's CPU time as a share of the processing window, instance by instance. */
-    List<Double> streamThreadBusy() {
-        return reports.stream().flatMap(report -> report.streamThreadBusy().stream()).toList();
+    /** Each stream thread's shares of the processing window on a core and waiting for one, instance by instance. */
+    List<double[]> streamThreadShares() {
+        return reports.stream().flatMap(report -> report.streamThreadShares().stream()).toList();
     }
 }

@@ -210,7 +210,8 @@ final class TopologyBench {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         recording.ifPresent(file -> {
-            command.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile,dumponexit=true");
+            // Parks of 1 ms or more, not 10: a commit's waits on the broker are mostly shorter.
+            command.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile,locking-threshold=1ms,dumponexit=true");
             // Kafka Streams' forwarding between processors makes deep stacks; JFR's 64 frames would cut
             // off the frames that say which phase of the loop a sample is in.
             command.add("-XX:FlightRecorderOptions=stackdepth=256");

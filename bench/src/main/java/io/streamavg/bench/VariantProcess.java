@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
@@ -54,6 +57,8 @@ public final class VariantProcess {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Kafka Streams names them {@code <application id>-<uuid>-StreamThread-<n>}; their clients' threads add a suffix. */
     private static final Pattern STREAM_THREAD = Pattern.compile(".*-(StreamThread-\\d+)");
+    /** {@code "name" #35 daemon prio=5 … nid=0x1b3f runnable}: hexadecimal up to Java 18, decimal after. */
+    private static final Pattern THREAD_DUMP_LINE = Pattern.compile("^\"(.*)\" #.* nid=(0x[0-9a-f]+|[0-9]+) ", Pattern.MULTILINE);
 
     private VariantProcess() {
     }
@@ -162,11 +167,15 @@ public final class VariantProcess {
         final long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         final long gc = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        final Map<String, Long> streamThreads = new TreeMap<>();
+        final Map<String, Long> nativeIds = nativeThreadIds();
+        final Map<String, Long> streamThreadCpu = new TreeMap<>();
+        final Map<String, Long> streamThreadWait = new TreeMap<>();
         for (final ThreadInfo thread : threads.dumpAllThreads(false, false)) {
             final Matcher name = STREAM_THREAD.matcher(thread.getThreadName());
             if (name.matches()) {
-                streamThreads.put(name.group(1), threads.getThreadCpuTime(thread.getThreadId()));
+                streamThreadCpu.put(name.group(1), threads.getThreadCpuTime(thread.getThreadId()));
+                final Long nativeId = nativeIds.get(thread.getThreadName());
+                streamThreadWait.put(name.group(1), nativeId == null ? -1 : runQueueNanos(Path.of("/proc/self/task", nativeId.toString())));
             }
         }
         final Map<String, Long> sent = new TreeMap<>();
@@ -176,10 +185,10 @@ public final class VariantProcess {
             }
         });
         final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime() * 1_000;
-        return new ChildReport(jvmStart, processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreads, sent);
+        return new ChildReport(jvmStart, processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreadCpu, streamThreadWait, sent);
     }
 
-    /** The run-queue wait of every live thread of this process (the second figure of Linux's schedstat); -1 elsewhere. */
+    /** The run-queue wait of every live thread of this process; -1 where the system does not say. */
     private static long runQueueNanos() {
         final Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) {
@@ -188,16 +197,44 @@ public final class VariantProcess {
         long total = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
             for (final Path thread : threads.toList()) {
-                try {
-                    total += Long.parseLong(Files.readString(thread.resolve("schedstat")).trim().split("\\s+")[1]);
-                } catch (IOException | RuntimeException e) {
-                    // The thread ended since the listing, or the kernel keeps no such figures: leave it out.
-                }
+                // A thread that ended since the listing counts for nothing.
+                total += Math.max(0, runQueueNanos(thread));
             }
         } catch (IOException e) {
             return -1;
         }
         return total;
+    }
+
+    /** The second figure of Linux's schedstat of one thread: nanoseconds it was ready to run but waited for a core; -1 if unknown. */
+    private static long runQueueNanos(final Path task) {
+        try {
+            return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The operating system's id of each thread, by name, from HotSpot's thread dump: Java 17 has no
+     * other way to tell which {@code /proc/self/task/<id>} is which Java thread.
+     */
+    private static Map<String, Long> nativeThreadIds() {
+        final String dump;
+        try {
+            dump = (String) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "threadPrint", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            LOG.warn("No thread dump, so no run-queue figures per stream thread: {}", e.toString());
+            return Map.of();
+        }
+        final Map<String, Long> ids = new HashMap<>();
+        final Matcher thread = THREAD_DUMP_LINE.matcher(dump);
+        while (thread.find()) {
+            final String id = thread.group(2);
+            ids.put(thread.group(1), id.startsWith("0x") ? Long.parseLong(id.substring(2), 16) : Long.parseLong(id));
+        }
+        return ids;
     }
 
     static long nowMicros() {
