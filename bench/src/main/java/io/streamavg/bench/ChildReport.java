@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
  * What a child JVM measured of itself, at the moment every column counted every line (before it
  * closes anything). Times are microseconds since the epoch, comparable with the parent's launch time.
  *
- * @param jvmStartMicros        when the JVM started, as it reports
  * @param processingStartMicros when the child started the variant (Kafka Streams' {@code start()})
  * @param doneMicros            when the output first showed every column at the full count
  * @param cpuNanos              CPU time of the whole process up to then, every thread and the GC
@@ -30,7 +29,7 @@ import java.util.stream.Collectors;
  * @param sentByTopic           records the instance's producers sent, by topic (Kafka's
  *                              {@code producer-topic-metrics} {@code record-send-total})
  */
-record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMicros, long cpuNanos, long gcMillis,
+record ChildReport(long processingStartMicros, long doneMicros, long cpuNanos, long gcMillis,
                    long runQueueNanos, Map<String, Long> streamThreadCpuNanos, Map<String, Long> streamThreadWaitNanos,
                    Map<String, Long> sentByTopic) {
 
@@ -41,7 +40,6 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
     /** Writes to a temporary file first, so that the parent, watching for the file, never reads half of it. */
     void writeTo(final Path file) throws IOException {
         final Properties properties = new Properties();
-        properties.setProperty("jvm-start-micros", Long.toString(jvmStartMicros));
         properties.setProperty("processing-start-micros", Long.toString(processingStartMicros));
         properties.setProperty("done-micros", Long.toString(doneMicros));
         properties.setProperty("cpu-nanos", Long.toString(cpuNanos));
@@ -62,7 +60,7 @@ record ChildReport(long jvmStartMicros, long processingStartMicros, long doneMic
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
         }
-        return new ChildReport(longOf(properties, "jvm-start-micros"), longOf(properties, "processing-start-micros"),
+        return new ChildReport(longOf(properties, "processing-start-micros"),
                 longOf(properties, "done-micros"), longOf(properties, "cpu-nanos"), longOf(properties, "gc-millis"),
                 longOf(properties, "run-queue-nanos"),
                 prefixed(properties, THREAD), prefixed(properties, THREAD_WAIT), prefixed(properties, SENT));

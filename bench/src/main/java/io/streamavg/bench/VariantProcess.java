@@ -184,8 +184,7 @@ public final class VariantProcess {
                 sent.merge(name.tags().get("topic"), ((Number) metric.metricValue()).longValue(), Long::sum);
             }
         });
-        final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime() * 1_000;
-        return new ChildReport(jvmStart, processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreadCpu, streamThreadWait, sent);
+        return new ChildReport(processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreadCpu, streamThreadWait, sent);
     }
 
     /** The run-queue wait of every live thread of this process; -1 where the system does not say. */

@@ -31,7 +31,7 @@ class ResultTableTest {
 
     /** A run of {@code seconds} from launch at 0, with {@code cpuNanos} of CPU. */
     private static RunResult result(final Variant variant, final double seconds, final long cpuNanos, final Map<String, Long> sent) {
-        final ChildReport report = new ChildReport(100_000, 1_000_000, (long) (seconds * 1e6), cpuNanos, 100, 0,
+        final ChildReport report = new ChildReport(1_000_000, (long) (seconds * 1e6), cpuNanos, 100, 0,
                 Map.of("StreamThread-1", cpuNanos / 2), Map.of("StreamThread-1", cpuNanos / 4), sent);
         return new RunResult(variant, "app", LINES, 0, List.of(report), OptionalLong.empty(), 0, 0, List.of());
     }
