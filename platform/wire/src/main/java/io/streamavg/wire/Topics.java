@@ -15,6 +15,8 @@ public final class Topics {
     public static final String RAW_LINES_DLQ = "raw-lines-dlq";
     /** Column name to {@link ColumnStats}: the changelog of the cumulative statistics. */
     public static final String COLUMN_AVERAGES = "column-averages";
+    /** {@link WindowKey} to {@link WindowStats}: the changelog of the per-window statistics. */
+    public static final String WINDOW_AVERAGES = "window-averages";
 
     private Topics() {
     }
@@ -29,6 +31,11 @@ public final class Topics {
                 new NewTopic(RAW_LINES_DLQ, Optional.of(partitions), Optional.empty()),
                 // Compacted: the latest statistics per column is all a new reader needs.
                 new NewTopic(COLUMN_AVERAGES, Optional.of(partitions), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                // Compacted for the latest statistics per window, and deleted by age (the broker's
+                // retention.ms) since old windows never change again.
+                new NewTopic(WINDOW_AVERAGES, Optional.of(partitions), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)));
     }
 }
