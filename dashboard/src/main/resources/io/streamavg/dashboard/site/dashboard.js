@@ -72,7 +72,7 @@
   // ---- the table of every column ----
 
   const FIELDS = ['count', 'mean', 'min', 'max', 'stddev'];
-  /** column -> {tr, cells, count, changedAt} */
+  /** column -> {tr, cells, count, changedAt, flashTimer} */
   const rows = new Map();
 
   function newRow(column) {
@@ -92,13 +92,16 @@
     }
     cells.updated.title = 'when this page last saw the column\'s count change';
     tr.addEventListener('click', () => chooseColumn(column));
-    return {tr, cells, count: null, changedAt: null};
+    return {tr, cells, count: null, changedAt: null, flashTimer: null};
   }
 
-  function flash(tr) {
-    tr.classList.remove('changed');
-    void tr.offsetWidth; // restarts the animation
-    tr.classList.add('changed');
+  const FLASH_MS = 700;
+
+  /** Marks a row whose count just changed, for a moment. */
+  function flash(row) {
+    row.tr.classList.add('changed');
+    clearTimeout(row.flashTimer);
+    row.flashTimer = setTimeout(() => row.tr.classList.remove('changed'), FLASH_MS);
   }
 
   function renderAverages(answer) {
@@ -124,7 +127,7 @@
       }
       if (row.count !== stats.count) {
         if (row.count !== null) {
-          flash(row.tr);
+          flash(row);
         }
         row.count = stats.count;
         row.changedAt = now;
@@ -413,7 +416,8 @@
       plot.setData(data);
     } else {
       clearChart();
-      plot = new uPlot(chartOptions(column, chart.clientWidth), data, chart);
+      chart.dataset.points = String(sorted.length); // shows the chart's box before it is measured
+      plot = new uPlot(chartOptions(column, chartWidth()), data, chart);
       plotColumn = column;
     }
     chart.dataset.points = String(sorted.length);
@@ -423,22 +427,25 @@
     const shown = (u, value) => value == null ? '–' : formatNumber(value);
     const edge = 'rgba(31, 111, 235, 0.45)';
     return {
-      width: Math.max(width, 300),
+      width,
       height: CHART_HEIGHT,
       scales: {x: {time: true}},
       series: [
         {label: 'window start'},
-        {label: 'min', stroke: edge, width: 1, value: shown},
+        {label: 'min', stroke: edge, width: 1, value: shown, points: {show: false}},
         {label: `mean of column ${column}`, stroke: '#1f6feb', width: 2, value: shown, points: {show: true, size: 5}},
-        {label: 'max', stroke: edge, width: 1, value: shown},
+        {label: 'max', stroke: edge, width: 1, value: shown, points: {show: false}},
       ],
       bands: [{series: [3, 1], fill: 'rgba(31, 111, 235, 0.12)'}],
     };
   }
 
+  // The chart's box is hidden while it has no points, so its section gives the width.
+  const chartWidth = () => Math.max($('chart').parentElement.clientWidth - 2, 300);
+
   window.addEventListener('resize', () => {
     if (plot) {
-      plot.setSize({width: Math.max($('chart').clientWidth, 300), height: CHART_HEIGHT});
+      plot.setSize({width: chartWidth(), height: CHART_HEIGHT});
     }
   });
   $('column-select').addEventListener('change', event => chooseColumn(event.target.value));
