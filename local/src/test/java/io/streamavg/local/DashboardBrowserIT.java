@@ -62,7 +62,7 @@ class DashboardBrowserIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** A laptop's screen. */
-    private static final Dimension WINDOW = new Dimension(1366, 1000);
+    private static final Dimension WINDOW = new Dimension(1366, 880);
     /** A line the topology rejects (non-numeric), to see the dead-letter card move. */
     private static final String BAD_LINE = "5.1,oops,1.4,0.2";
 
@@ -191,6 +191,7 @@ class DashboardBrowserIT {
     private static List<String> consoleErrors(final WebDriver browser, final boolean windowsServed) {
         final List<String> errors = new ArrayList<>();
         for (final LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            System.out.println("console: " + entry);
             final boolean expected404 = !windowsServed && entry.getMessage().contains("/windows/") && entry.getMessage().contains("404");
             if (entry.getLevel().intValue() >= Level.SEVERE.intValue() && !expected404) {
                 errors.add(entry.getLevel() + " " + entry.getMessage());
