@@ -2,6 +2,7 @@ package io.streamavg.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamavg.dashboard.DashboardRoutes;
 import io.streamavg.runtime.Health;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.Service;
@@ -58,6 +59,7 @@ public final class TopologyService implements Service {
         this.routes = context.routes();
         new AveragesRoutes(this, StatsTopology.totalsTopic(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)),
                 new PeerClient()).register(routes);
+        DashboardRoutes.register(routes);
     }
 
     @Override
