@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,7 +59,7 @@ public final class TopologyService implements Service {
         this.meters = new TopologyMeters(registry);
         this.routes = context.routes();
         new AveragesRoutes(this, StatsTopology.totalsTopic(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)),
-                new PeerClient()).register(routes);
+                new PeerClient(), config.windowSize(), Clock.systemUTC()).register(routes);
         DashboardRoutes.register(routes);
     }
 
