@@ -71,6 +71,21 @@ public final class Loadgen {
 
     /** Runs the load; true when every connection sent its share (and, with --ack, had it acknowledged). */
     boolean run() {
+        return runLoad().ok();
+    }
+
+    /**
+     * What a run did, for a harness that times it.
+     *
+     * @param startNanos when it began connecting ({@link System#nanoTime()}); the first byte follows within a connect
+     * @param endNanos   when the last line was on the wire
+     * @param ok         every connection sent its share (and, with --ack, had it acknowledged)
+     */
+    record Outcome(long startNanos, long endNanos, long sent, boolean ok) {
+    }
+
+    /** Runs the load, printing progress and the summary as {@link #run()} does. */
+    Outcome runLoad() {
         final List<LoadConnection> connections = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         final long start = System.nanoTime();
@@ -105,7 +120,8 @@ public final class Loadgen {
         // Until the last line was on the wire: the wait for the final acknowledgements is not sending.
         final long end = connections.stream().mapToLong(LoadConnection::sendEndNanos).filter(t -> t != 0).max().orElse(System.nanoTime());
         out.print(summary(start, end, connections));
-        return connections.stream().allMatch(connection -> connection.failure() == null);
+        return new Outcome(start, end, sum(connections, LoadConnection::sent),
+                connections.stream().allMatch(connection -> connection.failure() == null));
     }
 
     private String progress(final long elapsedNanos, final long sent, final double rate, final List<LoadConnection> connections) {
