@@ -44,8 +44,14 @@ public final class StatsTopologyConfig extends AbstractConfig {
                     "Cell texts read as a missing value, like an empty cell (by default pandas' na_values), compared with the cell "
                             + "without the spaces around it, case included. Comma-separated, each token trimmed; replaces the default "
                             + "list, and an empty value turns them off. Numbers cannot be listed: they are always counted.")
-            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads in this instance.")
+            // Unset by default: one per processor (measured in docs/BENCHMARKS.md: on 2 cores, 2 threads
+            // beat 1; threads beyond the cores only add commits). Kafka's ConfigDef has no computed default.
+            .define(NUM_STREAM_THREADS, Type.INT, null, ConfigDef.LambdaValidator.with((name, value) -> {
+                if (value != null && (Integer) value < 1) {
+                    throw new ConfigException(name, value, "must be at least 1");
+                }
+            }, () -> "[1,...]"), Importance.MEDIUM,
+                    "Stream threads in this instance; unset, one per processor of the machine (what the JVM reports).")
             .define(STATE_DIR, Type.STRING, "streamavg-state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Folder of the local state stores (rebuilt from Kafka when lost).")
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
@@ -98,7 +104,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         // Kafka 5.0's default, and without it every start warns; there is no global state here.
         // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
@@ -122,6 +128,12 @@ public final class StatsTopologyConfig extends AbstractConfig {
             }
         }
         return false;
+    }
+
+    /** As given, or one per processor. */
+    public int streamThreads() {
+        final Integer given = getInt(NUM_STREAM_THREADS);
+        return given == null ? Runtime.getRuntime().availableProcessors() : given;
     }
 
     public char delimiter() {
