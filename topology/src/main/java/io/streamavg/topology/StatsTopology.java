@@ -129,7 +129,7 @@ public final class StatsTopology {
         // slower task's own; so its grace is the whole retention, not --window-grace: a partial a task
         // accepted is dropped only if its window is older than the store keeps anyway.
         final Duration size = config.windowSize();
-        final Duration retention = config.windowRetention();
+        final Duration retention = config.windowStoreRetention();
         StatsTopology.<String, RunningStats>typed(folded)
                 .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(WINDOW_PARTIALS_REPARTITION))
                 .groupByKey(Grouped.with("window-totals", Serdes.String(), statsSerde))

@@ -28,7 +28,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String PARTITIONS = "partitions";
     public static final String WINDOW_SIZE = "window-size";
     public static final String WINDOW_GRACE = "window-grace";
-    public static final String WINDOW_RETENTION = "window-retention";
+    public static final String WINDOW_STORE_RETENTION = "window-store-retention";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -67,9 +67,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
             .define(WINDOW_GRACE, Type.LONG, 10_000L, Range.between(0L, 366L * 86_400_000L), Importance.MEDIUM,
                     "Milliseconds a window still takes lines after its end, in the time of the lines a task has read; a later line "
                             + "counts only in the cumulative statistics, and in streamavg_topology_late_lines_total.")
-            .define(WINDOW_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
-                    "Milliseconds windows are kept for /windows, after the newest; at least window-size + window-grace. "
-                            + "window-averages keeps them as long as the broker's retention.ms.");
+            .define(WINDOW_STORE_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
+                    "Milliseconds the topology's window store keeps windows for /windows, after the newest; at least window-size + "
+                            + "window-grace. window-averages keeps them as long as the broker's retention.ms, the sink's table for "
+                            + "its --window-retention.");
 
     private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
@@ -83,8 +84,8 @@ public final class StatsTopologyConfig extends AbstractConfig {
         final Object given = originals.get(DELIMITER);
         this.delimiter = delimiterOf(given == null ? getString(DELIMITER) : String.valueOf(given));
         checkNaValues(getList(NA_VALUES));
-        if (getLong(WINDOW_RETENTION) < getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) {
-            throw new ConfigException(WINDOW_RETENTION, getLong(WINDOW_RETENTION), "must be at least " + WINDOW_SIZE + " + "
+        if (getLong(WINDOW_STORE_RETENTION) < getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) {
+            throw new ConfigException(WINDOW_STORE_RETENTION, getLong(WINDOW_STORE_RETENTION), "must be at least " + WINDOW_SIZE + " + "
                     + WINDOW_GRACE + " (" + (getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) + " ms)");
         }
         // Once, here: the topology and the instance both need them, and a bad client setting fails now.
@@ -152,8 +153,8 @@ public final class StatsTopologyConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(WINDOW_GRACE));
     }
 
-    public Duration windowRetention() {
-        return Duration.ofMillis(getLong(WINDOW_RETENTION));
+    public Duration windowStoreRetention() {
+        return Duration.ofMillis(getLong(WINDOW_STORE_RETENTION));
     }
 
     /** The parser reads a number before it looks for NA tokens, so a numeric token would never match: refused rather than ignored. */

@@ -129,7 +129,7 @@ class StatsTopologyConfigTest {
     @Test
     void shouldRefuseAWindowRetentionShorterThanAWindowAndItsGrace() {
         assertThatThrownBy(() -> new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1",
-                StatsTopologyConfig.WINDOW_SIZE, "60000", StatsTopologyConfig.WINDOW_RETENTION, "65000")))
-                .hasMessageContaining("window-retention").hasMessageContaining("70000 ms");
+                StatsTopologyConfig.WINDOW_SIZE, "60000", StatsTopologyConfig.WINDOW_STORE_RETENTION, "65000")))
+                .hasMessageContaining("window-store-retention").hasMessageContaining("70000 ms");
     }
 }
