@@ -9,18 +9,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code streamavg bench BENCHMARK [options]}, the bench jar's entry point ({@code ./streamavg bench}
- * runs it). One benchmark so far: {@code topology}.
+ * runs it): {@code topology} or {@code pipeline}.
  */
 public final class Bench {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
     private static final String USAGE = "streamavg bench topology [options]";
+    private static final String PIPELINE_USAGE = "streamavg bench pipeline [options]";
+    private static final String PIPELINE_SUMMARY = """
+            Runs broker (in this JVM), bridge, topology and sink (a JVM each) on this machine and measures: the \
+            throughput of --lines lines over --connections connections until SQLite counts them all; the send-to-SQLite \
+            latency of marker lines under a steady --latency-rate; each part's CPU time and peak RSS; the same workload \
+            through the textbook topology; and Kafka's ProducerPerformance on the same broker as the ceiling. Prints \
+            Markdown tables on standard output (progress goes to standard error), and with --json the same figures.""";
     private static final String SUMMARY = """
             Preloads --lines lines into raw-lines, then times, each in child JVMs from launch until every column \
             counts every line: Kafka's ConsumerPerformance reading them, the textbook DSL topology, and the project's \
@@ -38,35 +47,45 @@ public final class Bench {
     static int run(final List<String> args, final Map<String, String> env, final PrintStream out, final PrintStream err) {
         if (!args.isEmpty() && List.of("--help", "-h", "help").contains(args.get(0))) {
             out.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
+            out.println();
+            out.print(CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, PipelineConfig.DEFINITION));
             return 0;
         }
-        if (args.isEmpty() || !args.get(0).equals("topology")) {
-            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (one so far: topology)"
-                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (one so far: topology)");
+        if (args.isEmpty() || !List.of("topology", "pipeline").contains(args.get(0))) {
+            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology or pipeline)"
+                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology or pipeline)");
             err.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }
+        final boolean pipeline = args.get(0).equals("pipeline");
+        final String name = "streamavg bench " + args.get(0);
+        final ConfigDef definition = pipeline ? PipelineConfig.DEFINITION : BenchConfig.DEFINITION;
         final List<String> options = args.subList(1, args.size());
         if (CommandLine.wantsHelp(options)) {
-            out.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
+            out.print(pipeline ? CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, definition) : CommandLine.help(USAGE, SUMMARY, definition));
             return 0;
         }
         if (options.contains("--version")) {
             out.println("streamavg " + Version.current());
             return 0;
         }
-        final BenchConfig config;
+        final AbstractConfig config;
         try {
-            config = new BenchConfig(CommandLine.parse(BenchConfig.DEFINITION, options, ownVariables(env)));
+            final Map<String, String> settings = CommandLine.parse(definition, options, ownVariables(definition, env));
+            config = pipeline ? new PipelineConfig(settings) : new BenchConfig(settings);
         } catch (ConfigException e) {
             err.println("streamavg bench: " + CommandLine.explain(e, options, env));
-            err.println("Run 'streamavg bench topology --help' for the options.");
+            err.println("Run '" + name + " --help' for the options.");
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }
         Path work = null;
         try {
             work = Files.createTempDirectory("streamavg-bench-");
-            new TopologyBench(config, options, out, work).run();
+            if (config instanceof PipelineConfig pipelineConfig) {
+                new PipelineBench(pipelineConfig, name + (options.isEmpty() ? "" : " " + String.join(" ", options)), out, work).run();
+            } else {
+                new TopologyBench((BenchConfig) config, options, out, work).run();
+            }
             TopologyBench.delete(work);
             return 0;
         } catch (Exception e) {
@@ -80,8 +99,8 @@ public final class Bench {
      * Only the bench's own variables: the environment of someone who runs the services may well hold
      * theirs ({@code STREAMAVG_DB}), which are no mistake here.
      */
-    private static Map<String, String> ownVariables(final Map<String, String> env) {
-        final List<String> names = BenchConfig.DEFINITION.names().stream().map(CommandLine::envName).toList();
+    private static Map<String, String> ownVariables(final ConfigDef definition, final Map<String, String> env) {
+        final List<String> names = definition.names().stream().map(CommandLine::envName).toList();
         return env.entrySet().stream().filter(entry -> names.contains(entry.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }

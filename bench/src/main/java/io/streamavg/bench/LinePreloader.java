@@ -2,7 +2,6 @@ package io.streamavg.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,42 +10,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes the bench's lines: {@code columns} numbers per line, each a random decimal in
- * [-1000, 1000) with three decimals ({@code -12.345}), from a fixed seed, so that every run and
+ * Writes the bench's {@link RandomLines} into a topic, from a fixed seed, so that every run and
  * every variant sees the same bytes. Produced as the bridge produces (idempotent, {@code acks=all},
  * LZ4, 5 ms linger), spread evenly over the partitions.
  */
 final class LinePreloader {
 
-    private final SplittableRandom random;
-    private final int columns;
-    private final StringBuilder line = new StringBuilder();
+    private final RandomLines lines;
 
     LinePreloader(final long seed, final int columns) {
-        this.random = new SplittableRandom(seed);
-        this.columns = columns;
+        this.lines = new RandomLines(seed, columns);
     }
 
     /** The next line, without terminator (the bridge strips it too). */
     String nextLine() {
-        line.setLength(0);
-        for (int column = 0; column < columns; column++) {
-            if (column > 0) {
-                line.append(',');
-            }
-            final int thousandths = random.nextInt(-1_000_000, 1_000_000);
-            if (thousandths < 0) {
-                line.append('-');
-            }
-            final int magnitude = Math.abs(thousandths);
-            line.append(magnitude / 1000).append('.');
-            final int fraction = magnitude % 1000;
-            if (fraction < 100) {
-                line.append(fraction < 10 ? "00" : "0");
-            }
-            line.append(fraction);
-        }
-        return line.toString();
+        return lines.next();
     }
 
     /**

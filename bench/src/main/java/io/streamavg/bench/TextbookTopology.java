@@ -2,13 +2,16 @@ package io.streamavg.bench;
 
 import io.streamavg.wire.Topics;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -27,6 +30,17 @@ final class TextbookTopology {
     static final String OUTPUT = "bench-textbook-averages";
 
     private TextbookTopology() {
+    }
+
+    /** Its settings as the bench runs it: exactly-once, Kafka Streams' defaults otherwise. */
+    static Properties properties(final String applicationId, final String bootstrapServers, final int threads, final Path stateDir) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
     }
 
     static Topology build() {

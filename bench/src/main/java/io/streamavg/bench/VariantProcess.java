@@ -10,15 +10,12 @@ import io.streamavg.topology.StatsTopologyConfig;
 import io.streamavg.topology.TopologyService;
 import io.streamavg.wire.ColumnStatsSerde;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,14 +28,12 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,12 +95,7 @@ public final class VariantProcess {
     }
 
     private static void runTextbook(final ChildSpec spec) throws Exception {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, spec.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
+        final Properties props = TextbookTopology.properties(spec.applicationId(), spec.bootstrapServers(), spec.threads(), spec.stateDir());
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         try (KafkaStreams streams = new KafkaStreams(TextbookTopology.build(), props);
              OutputWatcher output = new OutputWatcher(spec.bootstrapServers(), spec.outputTopic(), spec.outputFrom(),
@@ -131,7 +121,7 @@ public final class VariantProcess {
     private static void runConsumerPerformance(final ChildSpec spec) throws Exception {
         final PrintStream original = System.out;
         final ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new Tee(original, copy), true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new TeeOutputStream(original, copy), true, StandardCharsets.UTF_8));
         final long start = nowMicros();
         try {
             Class.forName(CONSUMER_PERFORMANCE).getMethod("main", String[].class).invoke(null, (Object) new String[] {
@@ -175,7 +165,7 @@ public final class VariantProcess {
             if (name.matches()) {
                 streamThreadCpu.put(name.group(1), threads.getThreadCpuTime(thread.getThreadId()));
                 final Long nativeId = nativeIds.get(thread.getThreadName());
-                streamThreadWait.put(name.group(1), nativeId == null ? -1 : runQueueNanos(Path.of("/proc/self/task", nativeId.toString())));
+                streamThreadWait.put(name.group(1), nativeId == null ? -1 : ProcessSample.threadRunQueueNanos(Path.of("/proc/self/task", nativeId.toString())));
             }
         }
         final Map<String, Long> sent = new TreeMap<>();
@@ -184,34 +174,7 @@ public final class VariantProcess {
                 sent.merge(name.tags().get("topic"), ((Number) metric.metricValue()).longValue(), Long::sum);
             }
         });
-        return new ChildReport(processingStartMicros, done, cpu, gc, runQueueNanos(), streamThreadCpu, streamThreadWait, sent);
-    }
-
-    /** The run-queue wait of every live thread of this process; -1 where the system does not say. */
-    private static long runQueueNanos() {
-        final Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return -1;
-        }
-        long total = 0;
-        try (Stream<Path> threads = Files.list(tasks)) {
-            for (final Path thread : threads.toList()) {
-                // A thread that ended since the listing counts for nothing.
-                total += Math.max(0, runQueueNanos(thread));
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return total;
-    }
-
-    /** The second figure of Linux's schedstat of one thread: nanoseconds it was ready to run but waited for a core; -1 if unknown. */
-    private static long runQueueNanos(final Path task) {
-        try {
-            return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[1]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return new ChildReport(processingStartMicros, done, cpu, gc, ProcessSample.runQueueNanos(Path.of("/proc/self")), streamThreadCpu, streamThreadWait, sent);
     }
 
     /**
@@ -238,34 +201,5 @@ public final class VariantProcess {
 
     static long nowMicros() {
         return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-    }
-
-    /** Writes to two streams: ConsumerPerformance's output still reaches the log. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(final OutputStream first, final OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(final int b) throws IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(final byte[] b, final int off, final int len) throws IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            first.flush();
-            second.flush();
-        }
     }
 }

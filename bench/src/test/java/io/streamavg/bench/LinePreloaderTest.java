@@ -20,7 +20,7 @@ class LinePreloaderTest {
             final String[] cells = line.split(",", -1);
             assertThat(cells).hasSize(8);
             for (final String cell : cells) {
-                assertThat(cell).matches("-?(0|[1-9][0-9]{0,2})\\.[0-9]{3}");
+                assertThat(cell).matches("-?(0|[1-9][0-9]{0,3})\\.[0-9]{3}");
                 assertThat(Double.parseDouble(cell)).isBetween(-1000.0, 999.999);
             }
         }

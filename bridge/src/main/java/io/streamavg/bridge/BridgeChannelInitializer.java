@@ -7,14 +7,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets up each accepted connection, framer then handler, or refuses it when --max-connections are open. */
+/** Sets up each accepted connection, framer then handler, or refuses it, saying why, when --max-connections are open. */
 final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeChannelInitializer.class);
@@ -22,36 +24,38 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
     private final Producer<byte[], byte[]> producer;
     private final BridgeMeters meters;
     private final ChannelGroup clients;
-    private final int maxLineBytes;
-    private final int maxConnections;
+    private final ConnectionRules rules;
     private final ByteMeter bytesIn;
 
     BridgeChannelInitializer(final Producer<byte[], byte[]> producer, final BridgeMeters meters,
-                             final ChannelGroup clients, final int maxLineBytes, final int maxConnections) {
+                             final ChannelGroup clients, final ConnectionRules rules) {
         this.producer = producer;
         this.meters = meters;
         this.clients = clients;
-        this.maxLineBytes = maxLineBytes;
-        this.maxConnections = maxConnections;
+        this.rules = rules;
         this.bytesIn = new ByteMeter(meters);
     }
 
     @Override
     protected void initChannel(final Channel channel) {
         final String client = describe(channel.remoteAddress());
-        if (meters.openConnections.incrementAndGet() > maxConnections) {
+        if (meters.openConnections.incrementAndGet() > rules.maxConnections()) {
             meters.openConnections.decrementAndGet();
             meters.connectionsRefused.increment();
-            LOG.warn("Refused a connection from {}: --{} {} are open", client, BridgeConfig.MAX_CONNECTIONS, maxConnections);
-            channel.close();
+            LOG.warn("Refused a connection from {}: --{} {} are open", client, BridgeConfig.MAX_CONNECTIONS, rules.maxConnections());
+            channel.pipeline().addLast("refused", new RefusedClient("refused: " + rules.maxConnections()
+                    + " clients are connected, the most this bridge serves (--" + BridgeConfig.MAX_CONNECTIONS + "); try again later"));
             return;
         }
         channel.closeFuture().addListener(closed -> meters.openConnections.decrementAndGet());
         clients.add(channel);
+        if (!rules.idleTimeout().isZero()) {
+            channel.pipeline().addLast("idle", new IdleStateHandler(rules.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        }
         channel.pipeline()
                 .addLast("bytes-in", bytesIn)
-                .addLast("framer", new LineFramer(maxLineBytes))
-                .addLast("publisher", new BridgeHandler(producer, meters, client));
+                .addLast("framer", new LineFramer(rules.maxLineBytes()))
+                .addLast("publisher", new BridgeHandler(producer, meters, client, rules));
         LOG.debug("Accepted a connection from {}", client);
     }
 

@@ -2,6 +2,7 @@ package io.streamavg.bridge;
 
 import io.streamavg.runtime.KafkaClientSettings;
 import io.streamavg.runtime.HttpEndpoints;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -15,6 +16,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String PORT = "port";
     public static final String MAX_LINE_BYTES = "max-line-bytes";
     public static final String MAX_CONNECTIONS = "max-connections";
+    public static final String IDLE_TIMEOUT = "idle-timeout";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
@@ -22,8 +24,13 @@ public final class BridgeConfig extends AbstractConfig {
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
                     "Longest line in bytes, without its terminator: a longer line is not published to raw-lines; its first"
                             + " max-line-bytes bytes go to raw-lines-dlq with reason line-too-long, and the connection stays open.")
-            .define(MAX_CONNECTIONS, Type.INT, 1024, Range.atLeast(1), Importance.MEDIUM,
-                    "Most clients connected at once: further clients are refused (accepted, then closed at once), logged and counted.");
+            .define(MAX_CONNECTIONS, Type.INT, 20_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Most clients connected at once: a further client reads one line, 'error refused: …', and is closed;"
+                            + " refusals are logged and counted. Each connection needs a file descriptor (ulimit -n).")
+            .define(IDLE_TIMEOUT, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                    "Seconds a client may send nothing before the bridge closes its connection, after writing 'error idle …'"
+                            + " (a line it had not ended is dropped); 0 never closes an idle client. Time paused by back-pressure"
+                            + " does not count.");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -44,5 +51,9 @@ public final class BridgeConfig extends AbstractConfig {
 
     public int maxConnections() {
         return getInt(MAX_CONNECTIONS);
+    }
+
+    public Duration idleTimeout() {
+        return Duration.ofSeconds(getInt(IDLE_TIMEOUT));
     }
 }

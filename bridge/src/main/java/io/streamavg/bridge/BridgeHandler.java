@@ -1,9 +1,11 @@
 package io.streamavg.bridge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.RejectReason;
 import io.streamavg.wire.Topics;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: publishes each line the {@link LineFramer} cuts, unchanged, to
- * raw-lines (over-long ones to raw-lines-dlq), and stops reading from the client while too many
+ * raw-lines (over-long ones and those that are not UTF-8 to raw-lines-dlq), and stops reading from the client while too many
  * of its sends are unanswered.
  */
 final class BridgeHandler extends ChannelInboundHandlerAdapter {
@@ -37,33 +39,55 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     private final Producer<byte[], byte[]> producer;
     private final BridgeMeters meters;
     private final String client;
+    private final ConnectionRules rules;
     private final AtomicInteger unacknowledged = new AtomicInteger();
+    /** When reading last (re)started, for the idle timeout: a client paused by back-pressure is not idle. */
+    private long readingSinceNanos;
 
-    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeMeters meters, final String client) {
+    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeMeters meters, final String client,
+                  final ConnectionRules rules) {
         this.producer = producer;
         this.meters = meters;
         this.client = client;
+        this.rules = rules;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        readingSinceNanos = ctx.executor().ticker().nanoTime();
     }
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         if (msg instanceof LineFramer.Line line) {
             meters.received.increment();
-            send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), null, line.bytes()));
+            final int invalid = Utf8Check.firstInvalidByte(line.bytes());
+            if (invalid < 0) {
+                send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), null, line.bytes()));
+            } else {
+                meters.invalidUtf8.increment();
+                reject(ctx.channel(), line.bytes(), line.receivedAt(), RejectReason.INVALID_UTF8,
+                        "line is not valid UTF-8: byte " + invalid + " (0x" + Integer.toHexString(line.bytes()[invalid] & 0xFF)
+                                + ") does not begin a well-formed sequence");
+            }
         } else if (msg instanceof LineFramer.OverlongLine line) {
             meters.received.increment();
             meters.tooLong.increment();
-            LOG.debug("A line of at least {} bytes from {} goes to {}", line.bytesSeen(), client, Topics.RAW_LINES_DLQ);
-            final ProducerRecord<byte[], byte[]> record =
-                    new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, line.receivedAt(), null, line.firstBytes());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REASON, RejectReason.LINE_TOO_LONG.code());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.DETAIL,
+            reject(ctx.channel(), line.firstBytes(), line.receivedAt(), RejectReason.LINE_TOO_LONG,
                     "line of at least " + line.bytesSeen() + " bytes exceeds --" + BridgeConfig.MAX_LINE_BYTES + " " + line.limit());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_CLIENT, client);
-            send(ctx.channel(), record);
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    private void reject(final Channel channel, final byte[] value, final long receivedAt, final RejectReason reason,
+                        final String detail) {
+        LOG.debug("A line from {} goes to {}: {}", client, Topics.RAW_LINES_DLQ, detail);
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, receivedAt, null, value);
+        DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REASON, reason.code());
+        DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.DETAIL, detail);
+        DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_CLIENT, client);
+        send(channel, record);
     }
 
     private void send(final Channel channel, final ProducerRecord<byte[], byte[]> record) {
@@ -102,6 +126,7 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
         // through RESUME_AT schedules another resume.
         if (unacknowledged.get() <= RESUME_AT && !channel.config().isAutoRead()) {
             LOG.debug("Resuming {}", client);
+            readingSinceNanos = channel.eventLoop().ticker().nanoTime();
             channel.config().setAutoRead(true);
         }
     }
@@ -111,8 +136,19 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             // The client has said all it will; the bridge sends nothing back.
             ctx.close();
+        } else if (evt instanceof IdleStateEvent && idle(ctx.channel())) {
+            meters.idleClosed.increment();
+            LOG.debug("Closing the connection from {}: nothing received for {} s", client, rules.idleTimeout().toSeconds());
+            ctx.writeAndFlush(ClientMessages.error("idle: nothing received for " + rules.idleTimeout().toSeconds()
+                    + " s (--" + BridgeConfig.IDLE_TIMEOUT + ")")).addListener(ChannelFutureListener.CLOSE);
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Netty's reader-idle event counts paused time too; only time spent reading counts here. */
+    private boolean idle(final Channel channel) {
+        return channel.config().isAutoRead()
+                && channel.eventLoop().ticker().nanoTime() - readingSinceNanos >= rules.idleTimeout().toNanos();
     }
 
     @Override

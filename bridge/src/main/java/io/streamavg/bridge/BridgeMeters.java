@@ -17,7 +17,9 @@ final class BridgeMeters {
     final Counter published;
     final Counter sendFailures;
     final Counter tooLong;
+    final Counter invalidUtf8;
     final Counter connectionsRefused;
+    final Counter idleClosed;
     final AtomicInteger openConnections = new AtomicInteger();
     final SendFailureLog failureLog = new SendFailureLog();
 
@@ -27,12 +29,15 @@ final class BridgeMeters {
         bytesReceived = Counter.builder("streamavg.bridge.bytes.received")
                 .description("Bytes read from clients, line terminators included").register(registry);
         published = Counter.builder("streamavg.bridge.lines.published")
-                .description("Records acknowledged by Kafka, on raw-lines or (over-long lines) raw-lines-dlq").register(registry);
+                .description("Records acknowledged by Kafka, on raw-lines or (rejected lines) raw-lines-dlq").register(registry);
         sendFailures = Counter.builder("streamavg.bridge.send.failures")
                 .description("Records Kafka did not acknowledge: lost, and logged").register(registry);
         tooLong = rejected(registry, RejectReason.LINE_TOO_LONG);
+        invalidUtf8 = rejected(registry, RejectReason.INVALID_UTF8);
         connectionsRefused = Counter.builder("streamavg.bridge.connections.refused")
-                .description("Clients closed at once because --max-connections were open").register(registry);
+                .description("Clients refused, with a reason, because --max-connections were open").register(registry);
+        idleClosed = Counter.builder("streamavg.bridge.connections.idle.closed")
+                .description("Connections closed after --idle-timeout without a byte from the client").register(registry);
         Gauge.builder("streamavg.bridge.connections.open", openConnections, AtomicInteger::get)
                 .description("Clients connected now").register(registry);
     }
@@ -44,7 +49,7 @@ final class BridgeMeters {
 
     BridgeCounters snapshot() {
         return new BridgeCounters(count(received), count(published), count(sendFailures), count(tooLong),
-                count(connectionsRefused), openConnections.get());
+                count(invalidUtf8), count(connectionsRefused), count(idleClosed), openConnections.get());
     }
 
     private static long count(final Counter counter) {

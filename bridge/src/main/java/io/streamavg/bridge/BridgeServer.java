@@ -158,8 +158,7 @@ public final class BridgeServer implements Service {
                 .channel(NioServerSocketChannel.class)
                 // A FIN then reaches the framer as an event, so it can tell a clean end from a reset.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new BridgeChannelInitializer(producer, meters, clients,
-                        config.maxLineBytes(), config.maxConnections()));
+                .childHandler(new BridgeChannelInitializer(producer, meters, clients, ConnectionRules.of(config)));
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         } catch (Exception e) {
@@ -181,11 +180,16 @@ public final class BridgeServer implements Service {
     }
 
     /** The port clients connect to: the one bound, when the configured port is 0. */
-    public synchronized int port() {
+    public int port() {
+        return listeningAddress().getPort();
+    }
+
+    /** Where the ingest socket listens (--bind-address, --port). */
+    public synchronized InetSocketAddress listeningAddress() {
         if (listener == null) {
             throw new IllegalStateException("not started");
         }
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     @Override

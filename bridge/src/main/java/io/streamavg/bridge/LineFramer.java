@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cuts one connection's bytes into lines: {@code \n} or {@code \r\n} ends a line and is not part
- * of it; the bytes are left as they are (the topology judges UTF-8). A line over the limit becomes
+ * of it; the bytes are left as they are. A UTF-8 byte-order mark at the very start of the
+ * connection (Excel's "CSV UTF-8" writes one) is dropped; anywhere else it is data. A line over the limit becomes
  * an {@link OverlongLine} with its first bytes as soon as it is known to be too long, and the rest
  * of it is skipped as it arrives, so a line that never ends never holds more than about the limit
  * in memory. An unterminated last line counts only when the client ended its output cleanly
@@ -34,7 +35,11 @@ final class LineFramer extends ByteToMessageDecoder {
     record OverlongLine(byte[] firstBytes, long bytesSeen, int limit, long receivedAt) {
     }
 
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
     private final int maxLineBytes;
+    /** No byte of the connection has been framed yet: a byte-order mark may come first. */
+    private boolean atConnectionStart = true;
     /** Bytes past the reader index already searched for '\n' in vain: a line arriving in many small reads is scanned once. */
     private int scanned;
     /** Inside an over-long line whose first bytes were already emitted: skip up to its '\n'. */
@@ -48,6 +53,9 @@ final class LineFramer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out) {
+        if (atConnectionStart && !passByteOrderMark(in)) {
+            return;
+        }
         final long now = System.currentTimeMillis();
         while (in.isReadable()) {
             final int start = in.readerIndex();
@@ -65,6 +73,23 @@ final class LineFramer extends ByteToMessageDecoder {
             in.readerIndex(newline + 1);
             scanned = 0;
         }
+    }
+
+    /** Skips a byte-order mark at the connection's start; false while the bytes so far may still be one. */
+    private boolean passByteOrderMark(final ByteBuf in) {
+        final int available = Math.min(in.readableBytes(), BYTE_ORDER_MARK.length);
+        for (int i = 0; i < available; i++) {
+            if (in.getByte(in.readerIndex() + i) != BYTE_ORDER_MARK[i]) {
+                atConnectionStart = false;
+                return true;
+            }
+        }
+        if (available < BYTE_ORDER_MARK.length) {
+            return false;
+        }
+        in.skipBytes(BYTE_ORDER_MARK.length);
+        atConnectionStart = false;
+        return true;
     }
 
     private void unterminated(final ByteBuf in, final List<Object> out, final long now) {

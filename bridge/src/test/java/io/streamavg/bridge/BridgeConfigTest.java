@@ -21,7 +21,8 @@ class BridgeConfigTest {
 
         assertThat(config.port()).isEqualTo(9999);
         assertThat(config.maxLineBytes()).isEqualTo(65536);
-        assertThat(config.maxConnections()).isEqualTo(1024);
+        assertThat(config.maxConnections()).isEqualTo(20_000);
+        assertThat(config.idleTimeout()).isZero();
         assertThat(config.getInt("http-port")).isEqualTo(8080);
         assertThat(config.getList("bootstrap-servers")).containsExactly("kafka:9092");
     }

@@ -79,10 +79,12 @@ class BridgeServerIT {
     void shouldPublishExactlyTheLinesOfManyConcurrentClientsWhenLinesAreCutAcrossWrites() throws Exception {
         final List<byte[]> streams = new ArrayList<>();
         final List<String> expected = new ArrayList<>();
+        final List<String> notUtf8 = new ArrayList<>();
         for (int client = 0; client < CLIENTS; client++) {
-            streams.add(clientStream(client, expected));
+            streams.add(clientStream(client, expected, notUtf8));
         }
         final Map<TopicPartition, Long> start = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
+        final Map<TopicPartition, Long> dlqStart = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES_DLQ);
         final long before = System.currentTimeMillis();
 
         final BridgeServer server = startBridge(Map.of());
@@ -95,7 +97,8 @@ class BridgeServerIT {
 
         // Every client saw the bridge close its connection, so every line was framed before close(),
         // which waited for every send to be answered.
-        assertThat(server.counters()).isEqualTo(new BridgeCounters(expected.size(), expected.size(), 0, 0, 0, 0));
+        final int lines = expected.size() + notUtf8.size();
+        assertThat(server.counters()).isEqualTo(new BridgeCounters(lines, lines, 0, 0, notUtf8.size(), 0, 0, 0));
         final List<ConsumerRecord<byte[], byte[]>> records = TopicContents.read(broker.bootstrapServers(), start, expected.size(), WAIT);
         assertThat(records).extracting(record -> new String(record.value(), ISO_8859_1))
                 .containsExactlyInAnyOrderElementsOf(expected);
@@ -106,6 +109,11 @@ class BridgeServerIT {
         final Map<TopicPartition, Long> end = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
         assertThat(end.keySet().stream().mapToLong(partition -> end.get(partition) - start.get(partition)).sum())
                 .isEqualTo(expected.size());
+        assertThat(TopicContents.read(broker.bootstrapServers(), dlqStart, notUtf8.size(), WAIT))
+                .allSatisfy(record -> assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                        .isEqualTo(RejectReason.INVALID_UTF8.code()))
+                .extracting(record -> new String(record.value(), ISO_8859_1))
+                .containsExactlyInAnyOrderElementsOf(notUtf8);
     }
 
     @Test
@@ -116,9 +124,12 @@ class BridgeServerIT {
             Eventually.assertWithin(WAIT, () -> assertThat(server.counters().openConnections()).isEqualTo(2));
             try (Socket refused = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
                 refused.setSoTimeout((int) WAIT.toMillis());
-                assertThat(refused.getInputStream().read()).isEqualTo(-1);
+                refused.getOutputStream().write("1,2,3\n".getBytes(UTF_8));
+                // The reason, then the end of the stream: nc prints the line, then exits.
+                assertThat(new String(refused.getInputStream().readAllBytes(), UTF_8))
+                        .isEqualTo("error refused: 2 clients are connected, the most this bridge serves (--max-connections); try again later\n");
             }
-            Eventually.assertWithin(WAIT, () -> assertThat(server.counters()).isEqualTo(new BridgeCounters(0, 0, 0, 0, 1, 2)));
+            Eventually.assertWithin(WAIT, () -> assertThat(server.counters()).isEqualTo(new BridgeCounters(0, 0, 0, 0, 0, 1, 0, 2)));
             assertThat(first.isClosed()).isFalse();
             assertThat(second.isClosed()).isFalse();
         }
@@ -139,7 +150,7 @@ class BridgeServerIT {
             server.close();
         }
 
-        assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 1, 0, 0));
+        assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 1, 0, 0, 0, 0));
         final ConsumerRecord<byte[], byte[]> record = TopicContents.read(broker.bootstrapServers(), start, 1, WAIT).get(0);
         assertThat(new String(record.value(), UTF_8)).isEqualTo("1,2,3,4,");
         assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON)).isEqualTo(RejectReason.LINE_TOO_LONG.code());
@@ -151,23 +162,25 @@ class BridgeServerIT {
     /**
      * One client's bytes: numeric rows, empty lines, non-ASCII and invalid UTF-8, ended by "\n" or
      * "\r\n" at random; odd clients leave their last line unterminated. Adds each line, as
-     * ISO-8859-1 text (one char per byte), to {@code expected}.
+     * ISO-8859-1 text (one char per byte), to {@code expected}, or to {@code notUtf8} for raw-lines-dlq.
      */
-    private static byte[] clientStream(final int client, final List<String> expected) {
+    private static byte[] clientStream(final int client, final List<String> expected, final List<String> notUtf8) {
         final Random random = new Random(client);
         final List<byte[]> lines = new ArrayList<>();
         for (int i = 0; i < LINES_PER_CLIENT; i++) {
             final byte[] line;
+            List<String> destination = expected;
             if (i % 50 == 7) {
                 line = new byte[0];
             } else if (i % 37 == 3) {
                 line = ("température," + i).getBytes(UTF_8);
             } else if (i % 41 == 5) {
                 line = new byte[] {'9', (byte) 0xC3, '(', ',', (byte) 0xFF};
+                destination = notUtf8;
             } else {
                 line = String.format(Locale.ROOT, "%d,%d,%.3f", client, i, random.nextDouble() * 1000).getBytes(UTF_8);
             }
-            expected.add(new String(line, ISO_8859_1));
+            destination.add(new String(line, ISO_8859_1));
             lines.add(line);
         }
         return LineClients.stream(lines, random, client % 2 == 0);

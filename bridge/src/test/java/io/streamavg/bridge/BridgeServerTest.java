@@ -9,6 +9,7 @@ import io.streamavg.runtime.CommandLine;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.Health;
+import io.streamavg.runtime.StartupException;
 import io.streamavg.testkit.Eventually;
 import io.streamavg.wire.Topics;
 import java.io.OutputStream;
@@ -74,7 +75,7 @@ class BridgeServerTest {
         }
 
         assertThat(published()).containsExactly("1,2", "3,4", "", "5,6");
-        Eventually.assertWithin(WAIT, () -> assertThat(server.counters()).isEqualTo(new BridgeCounters(4, 4, 0, 0, 0, 0)));
+        Eventually.assertWithin(WAIT, () -> assertThat(server.counters()).isEqualTo(new BridgeCounters(4, 4, 0, 0, 0, 0, 0, 0)));
     }
 
     @Test
@@ -88,7 +89,31 @@ class BridgeServerTest {
 
         Eventually.assertWithin(WAIT, () -> assertThat(server.counters().openConnections()).isZero());
         assertThat(published()).containsExactly("1,2");
-        assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 0, 0, 0));
+        assertThat(server.counters()).isEqualTo(new BridgeCounters(1, 1, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void shouldListenOnTheBindAddressOnlyWhenOneIsGiven() throws Exception {
+        server = new BridgeServer(new BridgeConfig(Map.of("bootstrap-servers", "unused:9092", "port", "0", "bind-address", "127.0.0.1")),
+                new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> { });
+        server.start(error -> { });
+        assertThat(server.listeningAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        server.close();
+
+        server = new BridgeServer(new BridgeConfig(Map.of("bootstrap-servers", "unused:9092", "port", "0")),
+                new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> { });
+        server.start(error -> { });
+        assertThat(server.listeningAddress().getAddress().isAnyLocalAddress()).isTrue();
+    }
+
+    @Test
+    void shouldFailToStartNamingTheOptionsWhenTheBindAddressIsNotThisMachines() {
+        server = new BridgeServer(new BridgeConfig(Map.of("bootstrap-servers", "unused:9092", "port", "0", "bind-address", "192.0.2.1")),
+                new ServiceContext(new SimpleMeterRegistry(), new HttpRoutes()), () -> producer, timeout -> { });
+
+        assertThatThrownBy(() -> server.start(error -> { }))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("the bridge cannot listen on 192.0.2.1:0 (--port, --bind-address): ");
     }
 
     @Test

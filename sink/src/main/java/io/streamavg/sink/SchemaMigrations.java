@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaMigrations {
 
-    static final int LATEST = 1;
+    static final int LATEST = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
 
@@ -51,6 +51,33 @@ final class SchemaMigrations {
                 PRIMARY KEY (topic, partition)
             )""";
 
+    // Window bounds are fixed-width UTC text (see SinkDatabase.WINDOW_TIME), so that text order is time order.
+    private static final String CREATE_WINDOW_AVERAGES = """
+            CREATE TABLE window_averages (
+                column_name TEXT NOT NULL,
+                window_start TEXT NOT NULL,
+                window_end TEXT NOT NULL,
+                average_value REAL,
+                sample_count INTEGER,
+                sum_value REAL,
+                min_value REAL,
+                max_value REAL,
+                stddev_value REAL,
+                updated_at TEXT,
+                PRIMARY KEY (column_name, window_start)
+            ) WITHOUT ROWID""";
+
+    /** Lets the retention delete find old windows without reading the whole table. */
+    private static final String CREATE_WINDOW_END_INDEX = "CREATE INDEX window_averages_by_end ON window_averages (window_end)";
+
+    /** Which topic, in which cluster, the offsets of {@code sink_offsets} belong to. */
+    private static final String CREATE_SINK_SOURCES = """
+            CREATE TABLE sink_sources (
+                topic TEXT PRIMARY KEY,
+                topic_id TEXT NOT NULL,
+                cluster_id TEXT NOT NULL
+            )""";
+
     private SchemaMigrations() {
     }
 
@@ -70,6 +97,9 @@ final class SchemaMigrations {
             }
             if (version < 1) {
                 toVersion1(connection, file);
+            }
+            if (version < 2) {
+                toVersion2(connection, file);
             }
             if (version < LATEST) {
                 try (Statement statement = connection.createStatement()) {
@@ -119,7 +149,17 @@ final class SchemaMigrations {
         }
     }
 
-    private static int userVersion(final Connection connection) throws SQLException {
+    /** Version 2: the per-window statistics, and the identity of the topics the offsets were read from. */
+    private static void toVersion2(final Connection connection, final String file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_WINDOW_AVERAGES);
+            statement.execute(CREATE_WINDOW_END_INDEX);
+            statement.execute(CREATE_SINK_SOURCES);
+        }
+        LOG.info("Schema version 2 of {}: created tables window_averages and sink_sources", file);
+    }
+
+    static int userVersion(final Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA user_version")) {
             result.next();

@@ -1,9 +1,9 @@
 package io.streamavg.sink;
 
-import io.streamavg.runtime.KafkaClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamavg.runtime.Health;
+import io.streamavg.runtime.KafkaClientSettings;
 import io.streamavg.runtime.Service;
 import io.streamavg.runtime.ServiceContext;
 import io.streamavg.runtime.ServiceRunner;
@@ -11,18 +11,29 @@ import io.streamavg.runtime.StartupException;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
 import io.streamavg.wire.Topics;
+import io.streamavg.wire.WindowKey;
+import io.streamavg.wire.WindowKeySerde;
+import io.streamavg.wire.WindowStats;
+import io.streamavg.wire.WindowStatsSerde;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,86 +41,144 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the {@link Topics#COLUMN_AVERAGES} changelog into the {@code averages} table of one
- * SQLite file, exactly once: each poll's records are written together with the offsets they were
- * read up to, in one transaction, and a restart resumes from the offsets in the file, not from
- * the consumer group's. One thread owns the consumer and the database.
+ * Writes the {@link Topics#COLUMN_AVERAGES} and {@link Topics#WINDOW_AVERAGES} changelogs into the
+ * {@code averages} and {@code window_averages} tables of one SQLite file, exactly once: each poll's
+ * records are written together with the offsets they were read up to, in one transaction, and a
+ * restart resumes from the offsets in the file, not from the consumer group's. One thread owns the
+ * consumer and the database.
  */
 public final class SqliteSink implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSink.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-    /** Attempts at one batch before a database failure counts as persistent, and fatal. */
+    /** Attempts at one batch before a database failure that is not a lock nor an unwritable file counts as persistent, and fatal. */
     static final int APPLY_ATTEMPTS = 3;
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+    /** Between attempts while the database cannot be written: the consumer keeps polling (paused) meanwhile. */
+    private static final Duration UNWRITABLE_BACKOFF = Duration.ofSeconds(1);
+    /** How often old windows are looked for when no batch comes. */
+    private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * What the sink has done since it started.
      *
-     * @param recordsSkipped records that could not be read as column statistics, or had no key
+     * @param rowsWritten    rows inserted, updated or deleted
+     * @param recordsSkipped records that could not be read as statistics, or had no key
      */
     public record Counters(long batchesApplied, long rowsWritten, long recordsSkipped) {
     }
 
+    /** The topics the sink reads: the pipeline's, or a test's own. */
+    record SourceTopics(String averages, String windows) {
+
+        static final SourceTopics PIPELINE = new SourceTopics(Topics.COLUMN_AVERAGES, Topics.WINDOW_AVERAGES);
+
+        List<String> both() {
+            return List.of(averages, windows);
+        }
+    }
+
     private final SinkConfig config;
-    private final String topic;
+    private final SourceTopics topics;
     private final Map<String, Object> consumerSettings;
+    private final Map<String, Object> adminSettings;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final MeterRegistry registry;
     private final SinkMeters meters;
+    private final Clock clock;
+    private final ColumnStatsSerde columnStats = new ColumnStatsSerde();
+    private final WindowKeySerde windowKeys = new WindowKeySerde();
+    private final WindowStatsSerde windowStats = new WindowStatsSerde();
     private volatile Health readiness = Health.down("not started");
-    private AveragesTable table;
-    private KafkaConsumer<String, ColumnStats> consumer;
+    /** Topics whose source was checked against the database, with the source to store where it was not there yet. */
+    private final Map<String, SinkDatabase.Source> checkedSources = new HashMap<>();
+    private final Map<String, SinkDatabase.Source> sourcesToStore = new HashMap<>();
+    private StartupException sourceChanged;
+    private Instant nextRetentionSweep = Instant.MIN;
+    private boolean waitingForDatabase;
+    // Guarded by this.
+    private SinkDatabase database;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Admin admin;
     private KafkaClientMetrics consumerMetrics;
     private Thread loop;
 
     public SqliteSink(final SinkConfig config, final ServiceContext context) {
-        this(config, context, Topics.COLUMN_AVERAGES);
+        this(config, context, SourceTopics.PIPELINE, Clock.systemUTC());
     }
 
-    /** Reads {@code topic} instead of the pipeline's: lets each integration test have a topic of its own. */
-    SqliteSink(final SinkConfig config, final ServiceContext context, final String topic) {
+    /** Reads {@code topics} instead of the pipeline's: lets each integration test have topics of its own. */
+    SqliteSink(final SinkConfig config, final ServiceContext context, final SourceTopics topics, final Clock clock) {
         this.config = config;
-        this.topic = topic;
+        this.topics = topics;
+        this.clock = clock;
         this.registry = context.meters();
         this.meters = new SinkMeters(registry);
         // Resolved here, so that a bad Kafka setting is a configuration error before anything starts.
         this.consumerSettings = consumerSettings(config);
+        this.adminSettings = new HashMap<>(KafkaClientSettings.resolve(config));
+        this.adminSettings.keySet().retainAll(AdminClientConfig.configNames());
+    }
+
+    /**
+     * Opens and migrates the database (and empties it with {@code --reset-db}), unless done before:
+     * {@code local} calls it before its broker starts, so that a {@code --db} that cannot be used
+     * stops it at once.
+     *
+     * @throws StartupException naming {@code --db} and the path when the file cannot be used
+     */
+    public synchronized void openDatabase() {
+        if (database != null) {
+            return;
+        }
+        if (closing.getCount() == 0) {
+            throw new IllegalStateException("the sink was closed");
+        }
+        readiness = Health.down("opening " + config.db());
+        final SinkDatabase opened = DatabaseFile.open(config.db(), config.synchronous());
+        if (config.resetDb()) {
+            try {
+                opened.reset();
+            } catch (SQLException e) {
+                closeQuietly(opened, e);
+                throw new StartupException(DatabaseFile.problem(config.db(), e) + " (emptying it for --" + SinkConfig.RESET_DB + ")", e);
+            }
+            LOG.warn("--{}: emptied averages, window_averages and the stored offsets of {}; rebuilding them from the beginning of {}",
+                    SinkConfig.RESET_DB, config.db().toAbsolutePath(), topics.both());
+        }
+        database = opened;
     }
 
     @Override
-    public synchronized void start(final Consumer<Throwable> onFatal) throws SQLException {
+    public synchronized void start(final Consumer<Throwable> onFatal) {
         if (closing.getCount() == 0 || loop != null) {
             throw new IllegalStateException("the sink was started or closed before");
         }
-        readiness = Health.down("opening " + config.db());
+        openDatabase();
         try {
-            table = AveragesTable.open(config.db(), config.synchronous());
-        } catch (SQLException e) {
-            throw new StartupException("cannot use " + config.db().toAbsolutePath() + " (--" + SinkConfig.DB + "): " + e.getMessage(), e);
-        }
-        try {
-            consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ColumnStatsSerde());
+            consumer = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumerMetrics = new KafkaClientMetrics(consumer);
             consumerMetrics.bindTo(registry);
+            admin = Admin.create(adminSettings);
         } catch (RuntimeException e) {
-            try {
-                table.close();
-            } catch (SQLException closeFailure) {
-                e.addSuppressed(closeFailure);
+            if (consumer != null) {
+                consumer.close();
             }
+            closeQuietly(database, e);
             throw e;
         }
-        LOG.info("Sink writing {} to {} (schema version {}, synchronous {}, group {})",
-                topic, config.db().toAbsolutePath(), SchemaMigrations.LATEST, config.synchronous(), config.groupId());
-        readiness = Health.down("waiting for partitions of " + topic);
+        LOG.info("Sink writing {} to {} (schema version {}, synchronous {}, window retention {}, group {})",
+                topics.both(), config.db().toAbsolutePath(), SchemaMigrations.LATEST, config.synchronous(),
+                config.windowRetention(), config.groupId());
+        readiness = Health.down("waiting for partitions of " + topics.both());
         loop = new Thread(() -> run(onFatal), "streamavg-sink");
         loop.start();
     }
@@ -128,7 +197,7 @@ public final class SqliteSink implements Service {
     private void run(final Consumer<Throwable> onFatal) {
         Exception failure = null;
         try {
-            consumer.subscribe(List.of(topic), new SeekToStoredOffsets());
+            consumer.subscribe(topics.both(), new SeekToStoredOffsets());
             while (closing.getCount() > 0) {
                 pollOnce();
             }
@@ -142,11 +211,12 @@ public final class SqliteSink implements Service {
             try {
                 consumerMetrics.close();
                 consumer.close();
+                admin.close();
             } catch (RuntimeException e) {
-                LOG.warn("Closing the Kafka consumer failed", e);
+                LOG.warn("Closing the Kafka clients failed", e);
             }
             try {
-                table.close();
+                database.close();
             } catch (SQLException e) {
                 LOG.warn("Closing {} failed", config.db(), e);
             }
@@ -157,43 +227,66 @@ public final class SqliteSink implements Service {
             // Nothing is lost: what was not written is read again from Kafka at the next start.
             LOG.warn("Sink stopped while closing, with an unwritten batch: {}", failure.toString());
         } else {
-            LOG.error("Sink failed and stopped; {}", counters(), failure);
-            readiness = Health.down("failed: " + failure);
+            if (failure instanceof StartupException) {
+                // The user's to fix, and the message says how: the runner prints it, once, without a stack trace.
+                LOG.debug("Sink stopped", failure);
+            } else {
+                LOG.error("Sink failed and stopped; {}", counters(), failure);
+            }
+            readiness = Health.down("failed: " + (failure.getMessage() == null ? failure.toString() : failure.getMessage()));
             onFatal.accept(failure);
         }
     }
 
     private void pollOnce() throws SQLException, InterruptedException {
-        final ConsumerRecords<String, ColumnStats> records;
-        try {
-            records = consumer.poll(POLL_TIMEOUT);
-        } catch (RecordDeserializationException e) {
-            skip(e);
+        final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (sourceChanged != null) {
+            throw sourceChanged;
+        }
+        readiness = consumer.assignment().isEmpty() ? Health.down("no partition of " + topics.both() + " assigned") : Health.up();
+        final Instant now = clock.instant();
+        final boolean sweepDue = retentionCutoff(now) != null && !now.isBefore(nextRetentionSweep);
+        if (records.isEmpty() && !sweepDue) {
             return;
         }
-        readiness = consumer.assignment().isEmpty() ? Health.down("no partition of " + topic + " assigned") : Health.up();
+        // Within a partition a later record supersedes an earlier one of the same key.
+        final Map<String, SinkDatabase.Change> averages = new LinkedHashMap<>();
+        final Map<WindowKey, SinkDatabase.WindowChange> windows = new LinkedHashMap<>();
+        final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        for (final ConsumerRecord<byte[], byte[]> record : records) {
+            nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            final Instant updatedAt = record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null;
+            try {
+                if (record.topic().equals(topics.averages())) {
+                    final SinkDatabase.Change change = averagesChange(record, updatedAt);
+                    averages.put(change.column(), change);
+                } else {
+                    final SinkDatabase.WindowChange change = windowChange(record, updatedAt);
+                    windows.put(change.key(), change);
+                }
+            } catch (SerializationException | IllegalArgumentException e) {
+                meters.recordsSkipped.increment();
+                LOG.warn("Skipping the record at {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(),
+                        e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause().getMessage());
+            }
+        }
+        final Map<String, SinkDatabase.Source> sources = Map.copyOf(sourcesToStore);
+        final SinkDatabase.Batch batch = new SinkDatabase.Batch(averages.values(), windows.values(), nextOffsets, sources,
+                retentionCutoff(now));
+        final long started = System.nanoTime();
+        final SinkDatabase.Written written = applyUntilWritten(batch);
+        meters.batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        sourcesToStore.keySet().removeAll(sources.keySet());
+        nextRetentionSweep = now.plus(RETENTION_SWEEP);
         if (records.isEmpty()) {
             return;
         }
-        // Within a partition a later record supersedes an earlier one of the same column.
-        final Map<String, AveragesTable.Change> latest = new LinkedHashMap<>();
-        final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        for (final ConsumerRecord<String, ColumnStats> record : records) {
-            nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-            if (record.key() == null) {
-                meters.recordsSkipped.increment();
-                LOG.warn("Skipping a record without key (column name) at {}-{} offset {}", record.topic(), record.partition(), record.offset());
-                continue;
-            }
-            final Instant updatedAt = record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null;
-            latest.put(record.key(), new AveragesTable.Change(record.key(), record.value(), updatedAt));
-        }
-        final long started = System.nanoTime();
-        final int written = applyWithRetries(latest.values(), nextOffsets);
-        meters.batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         meters.batches.increment();
-        meters.rowsUpserted.increment(written);
-        LOG.debug("Applied {} records as {} changes ({} rows written); next offsets {}", records.count(), latest.size(), written, nextOffsets);
+        meters.batchSize.record(records.count());
+        meters.rowsUpserted.increment(written.upserted());
+        meters.rowsDeleted.increment(written.deleted());
+        LOG.debug("Applied {} records as {} changes ({}); next offsets {}", records.count(), averages.size() + windows.size(),
+                written, nextOffsets);
         final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         nextOffsets.forEach((partition, offset) -> commit.put(partition, new OffsetAndMetadata(offset)));
         consumer.commitAsync(commit, (offsets, error) -> {
@@ -203,36 +296,96 @@ public final class SqliteSink implements Service {
         });
     }
 
-    /**
-     * Steps over a record that is not column statistics, so that bad data is counted and logged
-     * rather than retried for ever, and stores the step so that a restart does not meet it again.
-     * Everything before it in its partition was returned by earlier polls, and is written already.
-     */
-    private void skip(final RecordDeserializationException e) throws SQLException, InterruptedException {
-        final TopicPartition partition = e.topicPartition();
-        meters.recordsSkipped.increment();
-        LOG.warn("Skipping the record at {} offset {}: its {} is not column statistics: {}", partition, e.offset(),
-                e.origin().name().toLowerCase(Locale.ROOT), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-        consumer.seek(partition, e.offset() + 1);
-        applyWithRetries(List.of(), Map.of(partition, e.offset() + 1));
+    private Instant retentionCutoff(final Instant now) {
+        final Duration retention = config.windowRetention();
+        return retention.isZero() ? null : now.minus(retention);
     }
 
-    private int applyWithRetries(final Collection<AveragesTable.Change> changes, final Map<TopicPartition, Long> nextOffsets)
-            throws SQLException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+    private SinkDatabase.Change averagesChange(final ConsumerRecord<byte[], byte[]> record, final Instant updatedAt) {
+        if (record.key() == null) {
+            throw new IllegalArgumentException("it has no key (column name)");
+        }
+        final String column = new String(record.key(), StandardCharsets.UTF_8);
+        return new SinkDatabase.Change(column, columnStats.deserialize(record.topic(), record.value()), updatedAt);
+    }
+
+    private SinkDatabase.WindowChange windowChange(final ConsumerRecord<byte[], byte[]> record, final Instant updatedAt) {
+        if (record.key() == null) {
+            throw new IllegalArgumentException("it has no key (column and window start)");
+        }
+        final WindowKey key = windowKeys.deserialize(record.topic(), record.key());
+        if (key.column() == null || key.windowStart() == null) {
+            throw new IllegalArgumentException("its key has no column or no window start");
+        }
+        final WindowStats stats = windowStats.deserialize(record.topic(), record.value());
+        if (stats != null && stats.windowEnd() == null) {
+            throw new IllegalArgumentException("its statistics have no window end");
+        }
+        return new SinkDatabase.WindowChange(key, stats, updatedAt);
+    }
+
+    /**
+     * Writes the batch, however long that takes: while another program holds the write lock, or
+     * the file cannot be written (read-only, disk full), the sink waits with its partitions paused,
+     * reports it on {@code /health/ready} and the writable meter, and tries again every second. Other
+     * failures are tried {@link #APPLY_ATTEMPTS} times, then are fatal.
+     */
+    private SinkDatabase.Written applyUntilWritten(final SinkDatabase.Batch batch) throws SQLException, InterruptedException {
+        Instant waitingSince = null;
+        for (int attempt = 1; ; ) {
             try {
-                return table.apply(changes, nextOffsets);
+                final SinkDatabase.Written written = database.apply(batch);
+                if (waitingSince != null) {
+                    LOG.info("{} can be written again after {} s; catching up", config.db(),
+                            Duration.between(waitingSince, clock.instant()).toSeconds());
+                    consumer.resume(consumer.paused());
+                    waitingForDatabase = false;
+                    meters.writable.set(1);
+                    readiness = Health.up();
+                }
+                return written;
             } catch (SQLException e) {
+                final String unwritable = DatabaseFile.whyUnwritable(e);
+                if (unwritable != null) {
+                    if (waitingSince == null) {
+                        waitingSince = clock.instant();
+                        LOG.warn("Cannot write {}: {}; waiting until it can be, trying again every {} s",
+                                config.db().toAbsolutePath(), unwritable, UNWRITABLE_BACKOFF.toSeconds());
+                    }
+                    waitingForDatabase = true;
+                    meters.writable.set(0);
+                    readiness = Health.down("cannot write " + config.db().toAbsolutePath() + " since " + waitingSince + ": "
+                            + unwritable + "; the sink catches up when it can");
+                    pollPaused(UNWRITABLE_BACKOFF);
+                    continue;
+                }
                 if (attempt == APPLY_ATTEMPTS) {
                     throw e;
                 }
                 final Duration backoff = RETRY_BACKOFF.multipliedBy(attempt);
-                LOG.warn("Writing {} changes to {} failed (attempt {} of {}), retrying in {} ms: {}",
-                        changes.size(), config.db(), attempt, APPLY_ATTEMPTS, backoff.toMillis(), e.getMessage());
+                LOG.warn("Writing a batch to {} failed (attempt {} of {}), retrying in {} ms: {}",
+                        config.db(), attempt, APPLY_ATTEMPTS, backoff.toMillis(), e.getMessage());
+                attempt++;
                 if (closing.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Waits by polling with every partition paused, so that the consumer stays in its group
+     * however long the wait; a record that slips through (a partition assigned meanwhile) is
+     * read again later.
+     */
+    private void pollPaused(final Duration timeout) {
+        consumer.pause(consumer.assignment());
+        final ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(timeout);
+        for (final TopicPartition partition : unexpected.partitions()) {
+            consumer.seek(partition, unexpected.records(partition).get(0).offset());
+        }
+        if (sourceChanged != null) {
+            throw sourceChanged;
         }
     }
 
@@ -268,6 +421,10 @@ public final class SqliteSink implements Service {
             if (consumer != null) {
                 consumer.wakeup();
             }
+            if (running == null && database != null) {
+                // Opened early by openDatabase(), never started: nothing else will close it.
+                closeQuietly(database, null);
+            }
         }
         // onFatal may close the sink from the sink's own thread, which must not wait for itself.
         if (running == null || running == Thread.currentThread()) {
@@ -283,7 +440,22 @@ public final class SqliteSink implements Service {
         }
     }
 
-    /** Seeks each assigned partition to the offset stored in the database, or to its beginning when there is none. */
+    private void closeQuietly(final SinkDatabase opened, final Exception failure) {
+        try {
+            opened.close();
+        } catch (SQLException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.warn("Closing {} failed", config.db(), e);
+            }
+        }
+    }
+
+    /**
+     * On assignment: checks that each topic is the one the database's offsets came from, then seeks
+     * each partition to the offset stored in the database, or to its beginning when there is none.
+     */
     private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
 
         @Override
@@ -291,11 +463,19 @@ public final class SqliteSink implements Service {
             if (partitions.isEmpty()) {
                 return;
             }
+            if (waitingForDatabase) {
+                consumer.pause(partitions);
+            }
             final Map<TopicPartition, Long> stored;
             try {
-                stored = table.storedOffsets();
+                checkSources(partitions);
+                stored = database.storedOffsets();
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the stored offsets of " + config.db(), e);
+            } catch (StartupException e) {
+                sourceChanged = e;
+                consumer.pause(partitions);
+                return;
             }
             final Map<TopicPartition, Long> resumeAt = new LinkedHashMap<>();
             for (final TopicPartition partition : partitions) {
@@ -315,6 +495,55 @@ public final class SqliteSink implements Service {
             if (!partitions.isEmpty()) {
                 LOG.info("Revoked {}", partitions);
             }
+        }
+    }
+
+    /**
+     * Compares each newly assigned topic's id and cluster id with those stored beside its offsets.
+     * A different one means the offsets belong to another history (the broker's data deleted, the
+     * topic recreated, another cluster): resuming would mix two histories, so the sink stops.
+     */
+    private void checkSources(final Collection<TopicPartition> partitions) throws SQLException {
+        final List<String> unchecked = partitions.stream().map(TopicPartition::topic).distinct()
+                .filter(topic -> !checkedSources.containsKey(topic)).toList();
+        if (unchecked.isEmpty()) {
+            return;
+        }
+        final Map<String, SinkDatabase.Source> current = describe(unchecked);
+        final Map<String, SinkDatabase.Source> stored = database.storedSources();
+        final List<String> changed = new ArrayList<>();
+        for (final String topic : unchecked) {
+            final SinkDatabase.Source now = current.get(topic);
+            final SinkDatabase.Source before = stored.get(topic);
+            if (before == null) {
+                sourcesToStore.put(topic, now);
+            } else if (!before.equals(now)) {
+                changed.add(topic + " (topic id " + before.topicId() + " in cluster " + before.clusterId() + "; Kafka now has topic id "
+                        + now.topicId() + " in cluster " + now.clusterId() + ")");
+            }
+            checkedSources.put(topic, now);
+        }
+        if (!changed.isEmpty()) {
+            throw new StartupException("--" + SinkConfig.DB + " " + config.db().toAbsolutePath() + " holds statistics read from another "
+                    + String.join(" and another ", changed) + ", as when the broker's data was deleted but not the database."
+                    + " To keep that file, give --" + SinkConfig.DB + " another path; to empty it and rebuild it from this topic,"
+                    + " start once with --" + SinkConfig.RESET_DB);
+        }
+    }
+
+    private Map<String, SinkDatabase.Source> describe(final List<String> topicNames) {
+        try {
+            final String clusterId = admin.describeCluster().clusterId().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<String, TopicDescription> descriptions = admin.describeTopics(topicNames).allTopicNames()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<String, SinkDatabase.Source> sources = new HashMap<>();
+            descriptions.forEach((name, description) -> sources.put(name, new SinkDatabase.Source(description.topicId().toString(), clusterId)));
+            return sources;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + topicNames + " to check where their stored offsets came from", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
         }
     }
 }

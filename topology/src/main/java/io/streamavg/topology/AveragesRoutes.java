@@ -4,7 +4,12 @@ import io.javalin.http.Context;
 import io.streamavg.runtime.Health;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.WindowStats;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,6 +48,11 @@ final class AveragesRoutes {
     static final String PARTITION = "partition";
     /** Asks for these partitions of this instance's own store: how one instance gathers the others'. */
     static final String PARTITIONS = "partitions";
+    /** The start of the time /windows answers for (ISO-8601); an hour before {@link #TO} unless given. */
+    static final String FROM = "from";
+    /** The end of the time /windows answers for (ISO-8601); now unless given. */
+    static final String TO = "to";
+    static final Duration DEFAULT_WINDOW_SPAN = Duration.ofHours(1);
     static final String RETRY_AFTER_SECONDS = "1";
     /** Columns by position, "2" before "10"; any names that are not positions after them, alphabetically. */
     static final Comparator<ColumnStats> COLUMN_ORDER = Comparator
@@ -56,19 +66,26 @@ final class AveragesRoutes {
     private final TopologyService service;
     private final String totalsTopic;
     private final PeerClient peers;
+    private final Duration windowSize;
+    private final Clock clock;
 
     /**
      * @param totalsTopic the topic whose partitions are the store's (see {@link StatsTopology#totalsTopic})
+     * @param windowSize the size of the windows in {@link StatsTopology#WINDOW_STATS_STORE}
      */
-    AveragesRoutes(final TopologyService service, final String totalsTopic, final PeerClient peers) {
+    AveragesRoutes(final TopologyService service, final String totalsTopic, final PeerClient peers, final Duration windowSize,
+                   final Clock clock) {
         this.service = service;
         this.totalsTopic = totalsTopic;
         this.peers = peers;
+        this.windowSize = windowSize;
+        this.clock = clock;
     }
 
     void register(final HttpRoutes routes) {
         routes.get("/averages", ctx -> answer(ctx, this::all))
-                .get("/averages/{column}", ctx -> answer(ctx, this::one));
+                .get("/averages/{column}", ctx -> answer(ctx, this::one))
+                .get("/windows/{column}", ctx -> answer(ctx, this::windows));
     }
 
     private static void answer(final Context ctx, final Consumer<Context> query) {
@@ -105,6 +122,55 @@ final class AveragesRoutes {
             found(ctx, column, LocalColumnStats.get(streams, owner.partition(), column));
         } else {
             relay(ctx, peers.column(owner.activeHost(), column, owner.partition()));
+        }
+    }
+
+    /**
+     * The column's windows that overlap [from, to), from the {@link StatsTopology#WINDOW_STATS_STORE}
+     * of the instance holding the column (the store is partitioned by column, like column-stats).
+     */
+    private void windows(final Context ctx) {
+        final String column = ctx.pathParam("column");
+        final Set<String> accepted = Set.of(PARTITION, FROM, TO);
+        final String partitionText = parameter(ctx, PARTITION, accepted);
+        final Instant to = instant(parameter(ctx, TO, accepted), TO, clock.instant());
+        final Instant from = instant(parameter(ctx, FROM, accepted), FROM, to.minus(DEFAULT_WINDOW_SPAN));
+        if (from.isAfter(to)) {
+            throw new BadQueryException("query parameter '" + FROM + "' (" + from + ") is after '" + TO + "' (" + to + ")");
+        }
+        final KafkaStreams streams = running();
+        if (partitionText != null) {
+            foundWindows(ctx, column, LocalWindowStats.get(streams, partitionNumber(partitionText), column, from, to, windowSize));
+            return;
+        }
+        final KeyQueryMetadata owner = streams.queryMetadataForKey(StatsTopology.WINDOW_STATS_STORE, column, KEYS);
+        if (owner == null || owner.activeHost() == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            throw new StatsUnavailableException("no instance holds the windows of column '" + column + "' at the moment");
+        }
+        if (owner.activeHost().equals(service.applicationServer())) {
+            foundWindows(ctx, column, LocalWindowStats.get(streams, owner.partition(), column, from, to, windowSize));
+        } else {
+            relay(ctx, peers.windows(owner.activeHost(), column, owner.partition(), from, to));
+        }
+    }
+
+    private static Instant instant(final String text, final String parameter, final Instant absent) {
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadQueryException("query parameter '" + parameter + "' is not an ISO-8601 instant such as "
+                    + "2026-11-25T12:00:00Z: '" + text + "'");
+        }
+    }
+
+    private static void foundWindows(final Context ctx, final String column, final Optional<List<WindowStats>> windows) {
+        if (windows.isPresent()) {
+            ctx.json(windows.get());
+        } else {
+            ctx.status(404).json(new QueryError("no windows for column '" + column + "'", column));
         }
     }
 
@@ -188,12 +254,12 @@ final class AveragesRoutes {
     }
 
     private static OptionalInt partition(final Context ctx) {
-        final String value = onlyParameter(ctx, PARTITION);
+        final String value = parameter(ctx, PARTITION, Set.of(PARTITION));
         return value == null ? OptionalInt.empty() : OptionalInt.of(partitionNumber(value));
     }
 
     private static Optional<Set<Integer>> partitions(final Context ctx) {
-        final String value = onlyParameter(ctx, PARTITIONS);
+        final String value = parameter(ctx, PARTITIONS, Set.of(PARTITIONS));
         if (value == null) {
             return Optional.empty();
         }
@@ -204,17 +270,20 @@ final class AveragesRoutes {
         return Optional.of(partitions);
     }
 
-    /** The value of the one query parameter a route takes (null when absent); anything else is a mistake worth a 400. */
-    private static String onlyParameter(final Context ctx, final String accepted) {
+    /**
+     * The value of query parameter {@code name} (null when absent) of a route that takes those
+     * {@code accepted}; any other, or one given twice, is a mistake worth a 400.
+     */
+    private static String parameter(final Context ctx, final String name, final Set<String> accepted) {
         for (final Map.Entry<String, List<String>> parameter : ctx.queryParamMap().entrySet()) {
-            if (!parameter.getKey().equals(accepted)) {
+            if (!accepted.contains(parameter.getKey())) {
                 throw new BadQueryException("unknown query parameter '" + parameter.getKey() + "'");
             }
             if (parameter.getValue().size() != 1) {
-                throw new BadQueryException("query parameter '" + accepted + "' given " + parameter.getValue().size() + " times");
+                throw new BadQueryException("query parameter '" + parameter.getKey() + "' given " + parameter.getValue().size() + " times");
             }
         }
-        return ctx.queryParam(accepted);
+        return ctx.queryParam(name);
     }
 
     private static int partitionNumber(final String text) {

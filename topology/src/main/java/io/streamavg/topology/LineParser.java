@@ -7,7 +7,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Parses one CSV line by DESIGN.md's rules: cells split at the delimiter, RFC 4180 quoting (a
@@ -102,12 +104,73 @@ final class LineParser {
         return anyValue ? new ParsedLine.Cells(Arrays.copyOf(values, columns)) : new ParsedLine.Blank();
     }
 
+    /**
+     * The cells of a header line ({@code LineHeaders.COLUMNS}) as texts, split by the same rules as
+     * a data line: the delimiter, RFC 4180 quoting, the spaces around a cell dropped.
+     */
+    ColumnNames names(final byte[] raw) {
+        final String notUtf8 = decode(raw);
+        if (notUtf8 != null) {
+            return ColumnNames.rejected(RejectReason.INVALID_UTF8, "the column names are not valid UTF-8: " + notUtf8);
+        }
+        final char[] text = line.array();
+        final int end = line.position();
+        final List<String> names = new ArrayList<>();
+        int pos = 0;
+        while (true) {
+            if (names.size() == maxColumns) {
+                return ColumnNames.rejected(RejectReason.TOO_MANY_COLUMNS, "the column names are more than " + maxColumns);
+            }
+            pos = skipSpaces(text, pos, end);
+            if (pos < end && text[pos] == QUOTE) {
+                pos = readQuoted(text, pos + 1, end);
+                if (pos < 0) {
+                    return ColumnNames.rejected(RejectReason.MALFORMED_QUOTING,
+                            "the column names: name " + names.size() + ": quote opened and never closed");
+                }
+                pos = skipSpaces(text, pos, end);
+                if (pos < end && text[pos] != delimiter) {
+                    return ColumnNames.rejected(RejectReason.MALFORMED_QUOTING,
+                            "the column names: name " + names.size() + ": text after the closing quote");
+                }
+                names.add(new String(quoted, 0, quotedLength));
+            } else {
+                final int from = pos;
+                while (pos < end && text[pos] != delimiter) {
+                    pos++;
+                }
+                int to = pos;
+                while (to > from && isSpace(text[to - 1])) {
+                    to--;
+                }
+                names.add(new String(text, from, to - from));
+            }
+            if (pos >= end) {
+                break;
+            }
+            pos++; // the delimiter
+        }
+        return ColumnNames.of(names);
+    }
+
     /** Decodes {@code raw} into {@link #line}; returns what is wrong with it, or null. */
     private String decode(final byte[] raw) {
         if (line.capacity() < raw.length) {
             line = CharBuffer.allocate(Math.max(raw.length, 2 * line.capacity()));
         }
         line.clear();
+        // ASCII, nearly every line: each byte is its character. The decoder's set-up, buffer
+        // wrapping and checks cost more than a line's parsing (measured, see docs/BENCHMARKS.md).
+        final char[] chars = line.array();
+        int ascii = 0;
+        while (ascii < raw.length && raw[ascii] >= 0) {
+            chars[ascii] = (char) raw[ascii];
+            ascii++;
+        }
+        if (ascii == raw.length) {
+            line.position(ascii);
+            return null;
+        }
         final ByteBuffer in = ByteBuffer.wrap(raw);
         CoderResult result = utf8.reset().decode(in, line, true);
         if (!result.isError()) {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,16 +36,29 @@ final class PeerClient {
 
     /** The owner's answer about {@code column} in its {@code partition}, whatever it is (200, 404, 503), to pass on. */
     HttpResponse<byte[]> column(final HostInfo owner, final String column, final int partition) {
-        final HttpRequest request = request(owner, "/averages/" + URLEncoder.encode(column, StandardCharsets.UTF_8).replace("+", "%20")
-                + "?" + AveragesRoutes.PARTITION + "=" + partition);
+        return send(owner, "/averages/" + pathSegment(column) + "?" + AveragesRoutes.PARTITION + "=" + partition);
+    }
+
+    /** The owner's answer about {@code column}'s windows in its {@code partition}, whatever it is, to pass on. */
+    HttpResponse<byte[]> windows(final HostInfo owner, final String column, final int partition, final Instant from, final Instant to) {
+        return send(owner, "/windows/" + pathSegment(column) + "?" + AveragesRoutes.PARTITION + "=" + partition
+                + "&" + AveragesRoutes.FROM + "=" + URLEncoder.encode(from.toString(), StandardCharsets.UTF_8)
+                + "&" + AveragesRoutes.TO + "=" + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<byte[]> send(final HostInfo owner, final String pathAndQuery) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request(owner, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw silent(owner, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw silent(owner, e);
         }
+    }
+
+    private static String pathSegment(final String column) {
+        return URLEncoder.encode(column, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

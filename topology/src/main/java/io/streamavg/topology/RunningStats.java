@@ -1,6 +1,8 @@
 package io.streamavg.topology;
 
 import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.WindowStats;
+import java.time.Instant;
 
 /**
  * Count, sum, mean, min, max and spread of a set of values, mergeable in any grouping: partial
@@ -114,6 +116,10 @@ record RunningStats(long count, double sumHigh, double sumLow, double m2High, do
 
     ColumnStats toColumnStats(final String column) {
         return new ColumnStats(column, count, total(), mean(), min, max, stddev());
+    }
+
+    WindowStats toWindowStats(final String column, final Instant windowStart, final Instant windowEnd) {
+        return new WindowStats(column, windowStart, windowEnd, count, total(), mean(), min, max, stddev());
     }
 
     /**

@@ -26,6 +26,9 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String PROCESSING_GUARANTEE = "processing-guarantee";
     public static final String COMMIT_INTERVAL = "commit-interval";
     public static final String PARTITIONS = "partitions";
+    public static final String WINDOW_SIZE = "window-size";
+    public static final String WINDOW_GRACE = "window-grace";
+    public static final String WINDOW_RETENTION = "window-retention";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -51,7 +54,16 @@ public final class StatsTopologyConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL, Type.LONG, 100L, Range.between(1L, 3_600_000L), Importance.MEDIUM,
                     "Milliseconds between commits; statistics reach column-averages about this often.")
             .define(PARTITIONS, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM,
-                    "Partitions of the topics when this instance has to create them (existing topics are left as they are).");
+                    "Partitions of the topics when this instance has to create them (existing topics are left as they are).")
+            .define(WINDOW_SIZE, Type.LONG, 60_000L, Range.between(1L, 366L * 86_400_000L), Importance.MEDIUM,
+                    "Milliseconds of a tumbling window of the statistics on window-averages and /windows (aligned to the epoch); "
+                            + "a line belongs to the window of its record timestamp, the time the bridge received it.")
+            .define(WINDOW_GRACE, Type.LONG, 10_000L, Range.between(0L, 366L * 86_400_000L), Importance.MEDIUM,
+                    "Milliseconds a window still takes lines after its end, in the time of the lines a task has read; a later line "
+                            + "counts only in the cumulative statistics, and in streamavg_topology_late_lines_total.")
+            .define(WINDOW_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
+                    "Milliseconds windows are kept for /windows, after the newest; at least window-size + window-grace. "
+                            + "window-averages keeps them as long as the broker's retention.ms.");
 
     private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
@@ -65,6 +77,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
         final Object given = originals.get(DELIMITER);
         this.delimiter = delimiterOf(given == null ? getString(DELIMITER) : String.valueOf(given));
         checkNaValues(getList(NA_VALUES));
+        if (getLong(WINDOW_RETENTION) < getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) {
+            throw new ConfigException(WINDOW_RETENTION, getLong(WINDOW_RETENTION), "must be at least " + WINDOW_SIZE + " + "
+                    + WINDOW_GRACE + " (" + (getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) + " ms)");
+        }
         // Once, here: the topology and the instance both need them, and a bad client setting fails now.
         this.streamsProperties = resolveStreamsProperties();
     }
@@ -114,6 +130,18 @@ public final class StatsTopologyConfig extends AbstractConfig {
 
     public Duration commitInterval() {
         return Duration.ofMillis(getLong(COMMIT_INTERVAL));
+    }
+
+    public Duration windowSize() {
+        return Duration.ofMillis(getLong(WINDOW_SIZE));
+    }
+
+    public Duration windowGrace() {
+        return Duration.ofMillis(getLong(WINDOW_GRACE));
+    }
+
+    public Duration windowRetention() {
+        return Duration.ofMillis(getLong(WINDOW_RETENTION));
     }
 
     /** The parser reads a number before it looks for NA tokens, so a numeric token would never match: refused rather than ignored. */

@@ -14,11 +14,14 @@ import java.util.Map;
 public final class TopologyMeters {
 
     private final Counter parsed;
+    private final Counter late;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
     public TopologyMeters(final MeterRegistry registry) {
         parsed = Counter.builder("streamavg.topology.lines.parsed")
                 .description("Lines parsed into cells and folded into the statistics").register(registry);
+        late = Counter.builder("streamavg.topology.late.lines")
+                .description("Lines that arrived after their window closed: counted in the cumulative statistics only").register(registry);
         for (final RejectReason reason : RejectReason.values()) {
             rejected.put(reason, Counter.builder("streamavg.topology.lines.rejected").tag("reason", reason.code())
                     .description("Lines sent to raw-lines-dlq by the topology, by reason").register(registry));
@@ -27,6 +30,10 @@ public final class TopologyMeters {
 
     void parsed() {
         parsed.increment();
+    }
+
+    void late() {
+        late.increment();
     }
 
     void rejected(final RejectReason reason) {

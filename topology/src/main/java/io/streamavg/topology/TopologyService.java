@@ -2,6 +2,7 @@ package io.streamavg.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamavg.dashboard.DashboardRoutes;
 import io.streamavg.runtime.Health;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.runtime.Service;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +59,8 @@ public final class TopologyService implements Service {
         this.meters = new TopologyMeters(registry);
         this.routes = context.routes();
         new AveragesRoutes(this, StatsTopology.totalsTopic(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)),
-                new PeerClient()).register(routes);
+                new PeerClient(), config.windowSize(), Clock.systemUTC()).register(routes);
+        DashboardRoutes.register(routes);
     }
 
     @Override

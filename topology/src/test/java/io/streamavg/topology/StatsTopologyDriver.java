@@ -3,6 +3,12 @@ package io.streamavg.topology;
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
 import io.streamavg.wire.Topics;
+import io.streamavg.wire.WindowKey;
+import io.streamavg.wire.WindowKeySerde;
+import io.streamavg.wire.WindowStats;
+import io.streamavg.wire.WindowStatsSerde;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +38,8 @@ final class StatsTopologyDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> rawLines;
     private final TestOutputTopic<String, byte[]> averages;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<WindowKey, WindowStats> windowAverages;
+    private final Map<WindowKey, WindowStats> latestWindows = new HashMap<>();
     private final ColumnStatsSerde serde = new ColumnStatsSerde();
     private final Map<String, byte[]> latest = new HashMap<>();
     private Instant now = Instant.parse("2026-11-24T12:00:00Z");
@@ -54,6 +62,7 @@ final class StatsTopologyDriver implements AutoCloseable {
         rawLines = driver.createInputTopic(Topics.RAW_LINES, new ByteArraySerializer(), new ByteArraySerializer());
         averages = driver.createOutputTopic(Topics.COLUMN_AVERAGES, new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.RAW_LINES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        windowAverages = driver.createOutputTopic(Topics.WINDOW_AVERAGES, new WindowKeySerde(), new WindowStatsSerde());
     }
 
     /** Pipes each line as one raw record, then lets one commit interval pass so partials are flushed. */
@@ -72,6 +81,22 @@ final class StatsTopologyDriver implements AutoCloseable {
         now = now.plusMillis(1);
         rawLines.pipeInput(new TestRecord<>(null, line, now));
         return this;
+    }
+
+    /** Pipes one line with record timestamp {@code timestamp} (the bridge's receipt time), and the headers given. */
+    StatsTopologyDriver sendAt(final Instant timestamp, final String line, final Headers headers) {
+        rawLines.pipeInput(new TestRecord<>(null, line.getBytes(StandardCharsets.UTF_8), headers, timestamp));
+        return this;
+    }
+
+    StatsTopologyDriver sendAt(final Instant timestamp, final String line) {
+        return sendAt(timestamp, line, new RecordHeaders());
+    }
+
+    /** The latest statistics per column and window published on window-averages so far. */
+    Map<WindowKey, WindowStats> windowAverages() {
+        windowAverages.readKeyValuesToList().forEach(update -> latestWindows.put(update.key, update.value));
+        return Map.copyOf(latestWindows);
     }
 
     StatsTopologyDriver flush() {

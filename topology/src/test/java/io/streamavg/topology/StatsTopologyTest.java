@@ -260,7 +260,7 @@ class StatsTopologyTest {
         assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("injected fault");
         assertThat(DeadLetterHeaders.get(headers, DeadLetterHeaders.ERROR_STACKTRACE))
                 .startsWith("java.lang.IllegalStateException: injected fault")
-                .contains("at " + ParseProcessor.class.getName() + ".process(");
+                .contains("at " + LineFolder.class.getName() + ".process(");
         assertThat(driver.counter("streamavg.topology.lines.rejected", "reason", "processing-error")).isEqualTo(1.0);
         assertThat(driver.counter("streamavg.topology.lines.rejected")).isEqualTo(1.0);
         assertThat(driver.counter("streamavg.topology.lines.parsed")).isEqualTo(2.0);
@@ -394,9 +394,8 @@ class StatsTopologyTest {
                 new TopologyMeters(new SimpleMeterRegistry())).describe().toString();
 
         // Renaming any of these orphans the state of running deployments: change them only on purpose.
-        final List<String> names = List.of("raw-lines-source", "parse-line", "line-rejected", "dead-letter-headers",
-                "line-cells", "partial-stats", "line-partials", "column-partials-repartition", "merge-partials", "column-stats",
-                "column-averages-sink", "raw-lines-dlq-sink");
+        final List<String> names = List.of("raw-lines-source", "fold-lines", "line-partials", "column-partials-repartition",
+                "merge-partials", "column-stats", "column-averages-sink", "raw-lines-dlq-sink");
         assertThat(names).allSatisfy(name -> assertThat(description).contains(name));
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }

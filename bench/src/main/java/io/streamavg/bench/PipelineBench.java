@@ -1,0 +1,461 @@
+package io.streamavg.bench;
+
+import io.streamavg.broker.EmbeddedKafkaBroker;
+import io.streamavg.cli.Streamavg;
+import io.streamavg.runtime.TopicSetup;
+import io.streamavg.wire.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code streamavg bench pipeline}: the whole pipeline on one machine, as {@code ./streamavg local}
+ * runs it but with each part in a process of its own so that each one's CPU and memory can be
+ * told apart: the broker in this JVM, the bridge, the topology and the sink each in a child JVM
+ * running its {@code streamavg} command, the load generator in another. Runs, in this order:
+ * <ol>
+ *   <li>{@code pipeline}: the fixed workload, timed from the load generator's first connection until
+ *       every column's {@code sample_count} in SQLite equals the lines sent;</li>
+ *   <li>{@code latency}: on the same stack, a steady load well below saturation, and marker lines
+ *       timed from their send until SQLite shows them;</li>
+ *   <li>{@code textbook}: the same workload through a fresh bridge into the textbook topology, timed
+ *       until its own output topic shows the counts (the sink cannot read its output);</li>
+ *   <li>{@code producer-perf}: Kafka's ProducerPerformance sending as many of the same lines with the
+ *       bridge's producer settings to a topic of the same broker: the ceiling.</li>
+ * </ol>
+ */
+final class PipelineBench {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineBench.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    /** Where ProducerPerformance writes: a topic like raw-lines that nothing reads. */
+    static final String PRODUCER_PERF_TOPIC = "bench-producer-perf";
+    /** Distinct lines in ProducerPerformance's payload file; it picks among them at random for each record. */
+    static final int PAYLOAD_LINES = 100_000;
+    /** The steady load of the latency run starts this long before the markers and ends after them. */
+    private static final Duration LOAD_MARGIN = Duration.ofSeconds(8);
+
+    private final PipelineConfig config;
+    private final String command;
+    private final PrintStream out;
+    private final Path work;
+    private final String runId;
+
+    /**
+     * @param command the command line as given, for the record
+     * @param work    a folder for the broker, the parts' logs, state and database; deleted after a successful run
+     */
+    PipelineBench(final PipelineConfig config, final String command, final PrintStream out, final Path work) {
+        this.config = config;
+        this.command = command;
+        this.out = out;
+        this.work = work;
+        this.runId = Long.toString(Instant.now().getEpochSecond(), 36);
+    }
+
+    void run() throws Exception {
+        final String machine = TopologyBench.machine();
+        final String startedAt = Instant.now().atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).toString();
+        LOG.info("{}", machine);
+        final List<PipelineResults.Throughput> throughput = new ArrayList<>();
+        Optional<PipelineResults.Latency> latency = Optional.empty();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            final String bootstrap = broker.bootstrapServers();
+            prepareTopics(admin);
+            if (config.runs("pipeline") || config.runs("latency")) {
+                final Stack stack = startProject(bootstrap);
+                try {
+                    if (config.runs("pipeline")) {
+                        throughput.add(projectThroughput(stack));
+                    }
+                    if (config.runs("latency")) {
+                        latency = Optional.of(latency(stack));
+                    }
+                } finally {
+                    stack.stop();
+                }
+            }
+            if (config.runs("textbook")) {
+                throughput.add(textbookThroughput(admin, bootstrap));
+            }
+            if (config.runs(PipelineResults.PRODUCER_PERF)) {
+                throughput.add(producerPerformance(bootstrap));
+            }
+        }
+        final double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput, latency);
+        out.print(PipelineTable.markdown(results));
+        out.flush();
+        if (config.json().isPresent()) {
+            try (Writer json = Files.newBufferedWriter(config.json().get(), StandardCharsets.UTF_8)) {
+                json.write(PipelineJson.write(results));
+            }
+        }
+    }
+
+    private void prepareTopics(final Admin admin) throws Exception {
+        final List<NewTopic> topics = new ArrayList<>(Topics.definitions(config.partitions()));
+        topics.add(new NewTopic(TextbookTopology.OUTPUT, Optional.of(config.partitions()), Optional.empty()));
+        topics.add(new NewTopic(PRODUCER_PERF_TOPIC, Optional.of(config.partitions()), Optional.empty()));
+        TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
+        // Before the first send, as the producer pitfall KAFKA-15591 requires.
+        TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
+    }
+
+    /** The bridge, topology and sink of one stack, by name, and where to reach them. */
+    private record Stack(Map<String, ChildJvm> parts, int ingestPort, Path database) {
+
+        void stop() throws InterruptedException {
+            // The bridge first, as a user would: nothing new comes in while the others stop.
+            for (final ChildJvm part : parts.values()) {
+                part.stop();
+            }
+        }
+    }
+
+    private Stack startProject(final String bootstrap) throws Exception {
+        final Path database = work.resolve("processed_data.db");
+        final int ingestPort = EmbeddedKafkaBroker.freePort();
+        final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+        final Map<String, ChildJvm> parts = new LinkedHashMap<>();
+        try {
+            httpPorts.put("bridge", EmbeddedKafkaBroker.freePort());
+            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+                    "--http-port", httpPorts.get("bridge").toString(), "--bind-address", "127.0.0.1")));
+            httpPorts.put("topology", EmbeddedKafkaBroker.freePort());
+            parts.put("topology", service("topology", List.of("--bootstrap-servers", bootstrap,
+                    "--application-id", "bench-" + runId, "--state-dir", work.resolve("topology-state").toString(),
+                    "--commit-interval", Integer.toString(config.commitIntervalMillis()),
+                    "--partitions", Integer.toString(config.partitions()),
+                    "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1")));
+            httpPorts.put("sink", EmbeddedKafkaBroker.freePort());
+            parts.put("sink", service("sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
+                    "--group-id", "bench-sink-" + runId,
+                    "--http-port", httpPorts.get("sink").toString(), "--bind-address", "127.0.0.1")));
+            final Instant deadline = Instant.now().plus(config.timeout());
+            for (final Map.Entry<String, ChildJvm> part : parts.entrySet()) {
+                part.getValue().awaitHttpReady(httpPorts.get(part.getKey()), deadline);
+            }
+            LOG.info("Bridge, topology and sink ready");
+            return new Stack(parts, ingestPort, database);
+        } catch (Exception e) {
+            parts.values().forEach(ChildJvm::close);
+            throw e;
+        }
+    }
+
+    private ChildJvm service(final String name, final List<String> options) throws IOException {
+        final List<String> args = new ArrayList<>();
+        args.add(name);
+        args.addAll(options);
+        return ChildJvm.launch(name, Streamavg.class.getName(), args, work);
+    }
+
+    private PipelineResults.Throughput projectThroughput(final Stack stack) throws Exception {
+        LOG.info("Throughput through bridge, topology and sink: {} lines over {} connections", config.lines(), config.connections());
+        final Map<String, ProcessSample> before = samples(stack.parts());
+        final Path report = work.resolve("load-pipeline.report");
+        try (SqliteCounts sqlite = new SqliteCounts(stack.database());
+             ChildJvm load = launchLoad("load-pipeline", report, stack.ingestPort(), config.lines(), 0, 0, config.seed())) {
+            final Instant deadline = Instant.now().plus(config.timeout());
+            long polls = 0;
+            while (!SqliteCounts.complete(sqlite.counts(), config.columns(), config.lines())) {
+                if (++polls % 100 == 0) {
+                    checkAlive(stack.parts().values());
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new TimeoutException("SQLite did not count every line within " + config.timeout() + ": " + sqlite.counts());
+                }
+                Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
+            }
+            final long done = VariantProcess.nowMicros();
+            final Map<String, ProcessSample> after = samples(stack.parts());
+            load.awaitExit(deadline);
+            final ChildOutcome sent = ChildOutcome.readFrom(report);
+            return throughput("pipeline", "streamavg: loadgen → bridge → topology → sink", sent, done, "every sample_count in SQLite",
+                    before, after);
+        }
+    }
+
+    private PipelineResults.Throughput throughput(final String id, final String label, final ChildOutcome sent, final long doneMicros,
+                                                  final String until, final Map<String, ProcessSample> before,
+                                                  final Map<String, ProcessSample> after) {
+        if (sent.records() != config.lines()) {
+            throw new IllegalStateException("the load generator sent " + sent.records() + " lines of " + config.lines());
+        }
+        final List<PipelineResults.Part> parts = new ArrayList<>();
+        after.forEach((name, sample) -> {
+            final ProcessSample spent = sample.since(before.get(name));
+            parts.add(new PipelineResults.Part(name, spent.cpuNanos(), spent.peakRssBytes(), spent.runQueueNanos()));
+        });
+        parts.add(new PipelineResults.Part("loadgen", sent.process().cpuNanos(), sent.process().peakRssBytes(), sent.process().runQueueNanos()));
+        final double seconds = (doneMicros - sent.startMicros()) / 1e6;
+        LOG.info("{}: {} lines/s ({} s)", id, String.format(Locale.ROOT, "%,.0f", config.lines() / seconds),
+                String.format(Locale.ROOT, "%.1f", seconds));
+        return new PipelineResults.Throughput(id, label, config.lines(), seconds, until, parts);
+    }
+
+    /** The broker (this JVM) first, then the children in the order given. */
+    private static Map<String, ProcessSample> samples(final Map<String, ChildJvm> parts) throws IOException {
+        final Map<String, ProcessSample> samples = new LinkedHashMap<>();
+        samples.put("broker (bench JVM)", ProcessSample.ofSelf());
+        for (final Map.Entry<String, ChildJvm> part : parts.entrySet()) {
+            samples.put(part.getKey(), part.getValue().sample());
+        }
+        return samples;
+    }
+
+    private static void checkAlive(final Iterable<ChildJvm> parts) {
+        parts.forEach(ChildJvm::checkAlive);
+    }
+
+    /** The load generator in a child JVM; {@code lines} 0 with a duration for a steady load. */
+    private ChildJvm launchLoad(final String name, final Path report, final int port, final long lines, final long rate,
+                                final long durationSeconds, final long seed) throws IOException {
+        return ChildJvm.launch(name, LoadProcess.class.getName(), List.of(report.toString(),
+                "--port", Integer.toString(port), "--connections", Integer.toString(config.connections()),
+                "--lines", Long.toString(lines), "--rate", Long.toString(rate), "--duration", Long.toString(durationSeconds),
+                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed)), work);
+    }
+
+    private PipelineResults.Latency latency(final Stack stack) throws Exception {
+        final long rate = config.latencyRate();
+        final Duration window = config.latencyDuration();
+        LOG.info("Latency: markers for {} s under a steady {} lines/s", window.toSeconds(), rate);
+        final List<String> markerColumns = IntStream.range(0, PipelineConfig.MARKER_COLUMNS)
+                .mapToObj(index -> Integer.toString(config.columns() + index)).toList();
+        final Path report = work.resolve("load-latency.report");
+        try (SqliteCounts sqlite = new SqliteCounts(stack.database());
+             ChildJvm load = launchLoad("load-latency", report, stack.ingestPort(), 0, rate,
+                     window.plus(LOAD_MARGIN).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
+            final Instant deadline = Instant.now().plus(config.timeout());
+            // The markers start once the steady load flows end to end, and a little later, past the start-up.
+            final long baseline = sqlite.counts().getOrDefault("0", 0L);
+            while (sqlite.counts().getOrDefault("0", 0L) <= baseline) {
+                load.checkAlive();
+                if (Instant.now().isAfter(deadline)) {
+                    throw new TimeoutException("the steady load did not reach SQLite within " + config.timeout());
+                }
+                Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
+            }
+            Thread.sleep(LOAD_MARGIN.toMillis() / 2); // not synchronisation: the steady load settles before the markers
+            final PipelineResults.Latency latency = markers(sqlite, stack, markerColumns, deadline);
+            load.awaitExit(deadline);
+            return latency;
+        }
+    }
+
+    /** Sends the markers at their rate for the window, timing each until SQLite shows it. */
+    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final List<String> markerColumns,
+                                            final Instant deadline) throws Exception {
+        final long periodNanos = TimeUnit.SECONDS.toNanos(1) / config.markerRate();
+        final long pollNanos = config.pollInterval().toNanos();
+        final Map<String, Long> first = sqlite.counts();
+        final MarkerLatencies latencies = new MarkerLatencies(markerColumns, first);
+        int sent = 0;
+        int late = 0;
+        long polls = 0;
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", stack.ingestPort()), 10_000);
+            final OutputStream toBridge = socket.getOutputStream();
+            final long start = System.nanoTime();
+            final long end = start + config.latencyDuration().toNanos();
+            final long firstPoll = start;
+            long nextMarker = start;
+            long nextPoll = start;
+            long countAtStart = first.getOrDefault("0", 0L);
+            long countAtEnd = countAtStart;
+            long endPolled = start;
+            while (true) {
+                final long now = System.nanoTime();
+                final boolean sending = now - end < 0;
+                if (!sending && latencies.inFlight() == 0) {
+                    break;
+                }
+                if (sending && now - nextMarker >= 0) {
+                    final Optional<String> column = latencies.freeColumn();
+                    if (column.isPresent()) {
+                        if (now - nextMarker > periodNanos) {
+                            late++; // waited for a column; later markers keep their own schedule
+                            nextMarker = now;
+                        }
+                        final byte[] line = markerLine(Integer.parseInt(column.get()));
+                        final long sentAt = System.nanoTime();
+                        toBridge.write(line);
+                        toBridge.flush();
+                        latencies.sent(column.get(), sentAt);
+                        sent++;
+                        nextMarker += periodNanos;
+                    }
+                }
+                if (now - nextPoll >= 0) {
+                    final long polledAt = System.nanoTime();
+                    final Map<String, Long> counts = sqlite.counts();
+                    latencies.observed(polledAt, counts);
+                    polls++;
+                    if (sending) {
+                        countAtEnd = counts.getOrDefault("0", 0L);
+                        endPolled = polledAt;
+                    }
+                    nextPoll = polledAt + pollNanos;
+                    if (polls % 100 == 0) {
+                        checkAlive(stack.parts().values());
+                        if (Instant.now().isAfter(deadline)) {
+                            throw new TimeoutException(latencies.inFlight() + " markers never showed in SQLite");
+                        }
+                    }
+                }
+                final long wake = sending ? Math.min(nextMarker, nextPoll) : nextPoll;
+                final long wait = wake - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // pacing the markers and polls, not synchronisation
+                }
+            }
+            final double windowSeconds = (endPolled - firstPoll) / 1e9;
+            final double pollPeriod = (double) (System.nanoTime() - firstPoll) / polls;
+            final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
+                    (countAtEnd - countAtStart) / windowSeconds, sent, late, latencies.latencies(), pollPeriod,
+                    config.commitIntervalMillis(), windowSeconds);
+            final MarkerLatencies.Summary summary = latency.summary();
+            LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
+                    summary.p99Nanos() / 1_000_000, summary.maxNanos() / 1_000_000);
+            return latency;
+        }
+    }
+
+    /** A line whose only value, 1, is in {@code column}: every cell before it empty, so missing. */
+    static byte[] markerLine(final int column) {
+        return (",".repeat(column) + "1\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private PipelineResults.Throughput textbookThroughput(final Admin admin, final String bootstrap) throws Exception {
+        LOG.info("Throughput through bridge and the textbook topology: {} lines over {} connections", config.lines(), config.connections());
+        final String applicationId = "bench-textbook-" + runId;
+        // The textbook starts where raw-lines ends now: the earlier runs' lines are not its work.
+        admin.alterConsumerGroupOffsets(applicationId, endOffsets(admin, Topics.RAW_LINES).entrySet().stream()
+                .collect(Collectors.toMap(entry -> new TopicPartition(Topics.RAW_LINES, entry.getKey()),
+                        entry -> new OffsetAndMetadata(entry.getValue())))).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        final Map<Integer, Long> from = endOffsets(admin, TextbookTopology.OUTPUT);
+        final int ingestPort = EmbeddedKafkaBroker.freePort();
+        final int bridgeHttp = EmbeddedKafkaBroker.freePort();
+        final Path ready = work.resolve("textbook.ready");
+        final Map<String, ChildJvm> parts = new LinkedHashMap<>();
+        try {
+            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+                    "--http-port", Integer.toString(bridgeHttp), "--bind-address", "127.0.0.1")));
+            parts.put("textbook topology", ChildJvm.launch("textbook", TextbookProcess.class.getName(),
+                    List.of(bootstrap, applicationId, work.resolve("textbook-state").toString(), ready.toString()), work));
+            final Instant deadline = Instant.now().plus(config.timeout());
+            parts.get("bridge").awaitHttpReady(bridgeHttp, deadline);
+            parts.get("textbook topology").awaitFile(ready, deadline);
+            final Map<String, ProcessSample> before = samples(parts);
+            final Path report = work.resolve("load-textbook.report");
+            try (OutputWatcher output = new OutputWatcher(bootstrap, TextbookTopology.OUTPUT, from,
+                    value -> TextbookTopology.CountSum.SERDE.deserializer().deserialize(TextbookTopology.OUTPUT, value).count());
+                 ChildJvm load = launchLoad("load-textbook", report, ingestPort, config.lines(), 0, 0, config.seed())) {
+                output.awaitCounts(config.columns(), config.lines(), config.timeout(), () -> {
+                    try {
+                        checkAlive(parts.values());
+                        return null;
+                    } catch (IllegalStateException e) {
+                        return e;
+                    }
+                });
+                final long done = VariantProcess.nowMicros();
+                final Map<String, ProcessSample> after = samples(parts);
+                load.awaitExit(deadline);
+                return throughput("textbook", "textbook DSL topology: loadgen → bridge → textbook (no sink)", ChildOutcome.readFrom(report),
+                        done, "every count on its output topic", before, after);
+            }
+        } finally {
+            for (final ChildJvm part : parts.values()) {
+                part.stop();
+            }
+        }
+    }
+
+    private PipelineResults.Throughput producerPerformance(final String bootstrap) throws Exception {
+        LOG.info("Kafka's ProducerPerformance: {} records of the same lines", config.lines());
+        final Path payload = work.resolve("payload.txt");
+        writePayload(payload);
+        final Path report = work.resolve("producer-perf.report");
+        final ProcessSample before = ProcessSample.ofSelf();
+        try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), List.of(report.toString(),
+                "--topic", PRODUCER_PERF_TOPIC, "--num-records", Long.toString(config.lines()), "--throughput", "-1",
+                "--payload-file", payload.toString(),
+                // The bridge's producer settings (BridgeServer.producerSettings at this commit).
+                "--command-property", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5",
+                "compression.type=lz4"), work)) {
+            perf.awaitExit(Instant.now().plus(config.timeout()));
+        }
+        final ProcessSample broker = ProcessSample.ofSelf().since(before);
+        final ChildOutcome outcome = ChildOutcome.readFrom(report);
+        final double seconds = outcome.records() / outcome.ratePerSecond();
+        LOG.info("producer-perf: {} records/s", String.format(Locale.ROOT, "%,.0f", outcome.ratePerSecond()));
+        return new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
+                "Kafka `ProducerPerformance`, same lines, the bridge's producer settings", outcome.records(), seconds,
+                "its own measure: first send to last acknowledgement",
+                List.of(new PipelineResults.Part("broker (bench JVM)", broker.cpuNanos(), broker.peakRssBytes(), broker.runQueueNanos()),
+                        new PipelineResults.Part("ProducerPerformance", outcome.process().cpuNanos(), outcome.process().peakRssBytes(),
+                                outcome.process().runQueueNanos())));
+    }
+
+    /** The load generator's lines (connection by connection, as its seeds make them), up to {@link #PAYLOAD_LINES}. */
+    private void writePayload(final Path file) throws IOException {
+        final int connections = config.connections();
+        final long count = Math.min(config.lines(), PAYLOAD_LINES);
+        final List<RandomLines> generators = IntStream.range(0, connections)
+                .mapToObj(index -> new RandomLines(config.seed() + index, config.columns())).toList();
+        try (Writer payload = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+            for (long line = 0; line < count; line++) {
+                payload.write(generators.get((int) (line % connections)).next());
+                payload.write('\n');
+            }
+        }
+    }
+
+    private static Map<Integer, Long> endOffsets(final Admin admin, final String topic) throws Exception {
+        final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        final Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
+                .collect(Collectors.toMap(partition -> new TopicPartition(topic, partition.partition()), partition -> OffsetSpec.latest()));
+        final Map<Integer, Long> ends = new TreeMap<>();
+        admin.listOffsets(request).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
+        return ends;
+    }
+}

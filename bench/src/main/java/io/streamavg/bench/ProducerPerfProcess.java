@@ -1,0 +1,60 @@
+package io.streamavg.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kafka's {@code ProducerPerformance} as a child JVM of the pipeline bench: {@code
+ * ProducerPerfProcess REPORT [ProducerPerformance arguments]} calls it in this JVM, checks from its
+ * own output that it sent every record, and writes a {@link ChildOutcome} with its own rate and
+ * this JVM's CPU and peak memory.
+ */
+public final class ProducerPerfProcess {
+
+    static final String PRODUCER_PERFORMANCE = "org.apache.kafka.tools.ProducerPerformance";
+    /** Its final line: {@code 2000000 records sent, 160000.5 records/sec (10.55 MB/sec), … 99.9th.} */
+    private static final Pattern TOTAL = Pattern.compile("^(\\d+) records sent, ([0-9.]+) records/sec .* 99\\.9th\\.$", Pattern.MULTILINE);
+
+    private ProducerPerfProcess() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final Path report = Path.of(args[0]);
+        final String[] arguments = Arrays.copyOfRange(args, 1, args.length);
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new TeeOutputStream(original, copy), true, StandardCharsets.UTF_8));
+        final long start = VariantProcess.nowMicros();
+        try {
+            Class.forName(PRODUCER_PERFORMANCE).getMethod("main", String[].class).invoke(null, (Object) arguments);
+        } finally {
+            System.setOut(original);
+        }
+        final long end = VariantProcess.nowMicros();
+        final Total total = total(copy.toString(StandardCharsets.UTF_8));
+        final long wanted = Long.parseLong(arguments[List.of(arguments).indexOf("--num-records") + 1]);
+        if (total.records() != wanted) {
+            throw new IllegalStateException("ProducerPerformance sent " + total.records() + " records of " + wanted);
+        }
+        new ChildOutcome(start, end, total.records(), total.perSecond(), ProcessSample.ofSelf()).writeTo(report);
+        System.exit(0);
+    }
+
+    record Total(long records, double perSecond) {
+    }
+
+    /** The totals line of ProducerPerformance's output. */
+    static Total total(final String output) {
+        final Matcher total = TOTAL.matcher(output);
+        if (!total.find()) {
+            throw new IllegalStateException("no totals line in ProducerPerformance's output: " + output);
+        }
+        return new Total(Long.parseLong(total.group(1)), Double.parseDouble(total.group(2)));
+    }
+}

@@ -1,0 +1,95 @@
+package io.streamavg.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The tables and the JSON of bench pipeline, from figures made up for the purpose. */
+class PipelineReportTest {
+
+    private static final long MB = 1L << 20;
+
+    private static final PipelineResults.Throughput PIPELINE = new PipelineResults.Throughput("pipeline",
+            "streamavg: loadgen → bridge → topology → sink", 2_000_000, 16.0, "every sample_count in SQLite", List.of(
+                    new PipelineResults.Part("broker (bench JVM)", 12_000_000_000L, 900 * MB, 3_000_000_000L),
+                    new PipelineResults.Part("bridge", 4_000_000_000L, 300 * MB, -1),
+                    new PipelineResults.Part("topology", 20_000_000_000L, 500 * MB, 5_000_000_000L)));
+    private static final PipelineResults.Throughput TEXTBOOK = new PipelineResults.Throughput("textbook", "textbook", 2_000_000, 80.0,
+            "every count on its output topic", List.of());
+    private static final PipelineResults.Throughput CEILING = new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
+            "Kafka `ProducerPerformance`", 2_000_000, 10.0, "its own measure", List.of());
+    private static final PipelineResults.Latency LATENCY = new PipelineResults.Latency(20_000, 19_876.4, 1_500, 3,
+            List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2);
+
+    private static PipelineResults results(final List<PipelineResults.Throughput> runs, final Optional<PipelineResults.Latency> latency) {
+        return new PipelineResults("streamavg bench pipeline --lines 2000000", "Machine: test.", "2026-11-25T14:00Z", 3.5, runs, latency);
+    }
+
+    @Test
+    void shouldGiveEachRunItsRateAndRatioToProducerPerformance() {
+        final String table = PipelineTable.throughput(results(List.of(PIPELINE, TEXTBOOK, CEILING), Optional.empty()));
+        assertThat(table.lines()).containsSequence(
+                "| run | lines | timed until | s | lines/s | × ProducerPerformance |",
+                "|---|--:|---|--:|--:|--:|",
+                "| streamavg: loadgen → bridge → topology → sink | 2,000,000 | every sample_count in SQLite | 16.0 | 125,000 | 0.63 |",
+                "| textbook | 2,000,000 | every count on its output topic | 80.0 | 25,000 | 0.13 |",
+                "| Kafka `ProducerPerformance` | 2,000,000 | its own measure | 10.0 | 200,000 | 1.00 |");
+    }
+
+    @Test
+    void shouldLeaveTheRatioOutWithoutTheCeilingRow() {
+        assertThat(PipelineTable.throughput(results(List.of(PIPELINE), Optional.empty())))
+                .contains("| 16.0 | 125,000 | – |");
+    }
+
+    @Test
+    void shouldListEachPartsCpuAndPeakMemory() {
+        assertThat(PipelineTable.parts(results(List.of(PIPELINE), Optional.empty())).lines()).containsSequence(
+                "| pipeline | broker (bench JVM) | 12.0 | 6.00 | 900 | 3.0 |",
+                "| pipeline | bridge | 4.0 | 2.00 | 300 | – |",
+                "| pipeline | topology | 20.0 | 10.00 | 500 | 5.0 |");
+    }
+
+    @Test
+    void shouldGiveTheLatencyPercentilesInMilliseconds() {
+        assertThat(PipelineTable.latency(LATENCY)).endsWith(
+                "| 20,000 lines/s | 19,876 lines/s | 4 in 30 s | 3 | 100 | 300 | 300 | 100 | 11.2 |\n");
+        final String all = PipelineTable.markdown(results(List.of(PIPELINE, CEILING), Optional.of(LATENCY)));
+        assertThat(all).startsWith("### streamavg bench pipeline, 2026-11-25T14:00Z\n\n"
+                + "`streamavg bench pipeline --lines 2000000`. Machine: test. Load average 3.50 at the end.\n");
+        assertThat(all).contains("| 12.0 | 6.00 | 900 |").contains("| p50 ms | p99 ms | max ms |");
+    }
+
+    @Test
+    void shouldWriteTheSameFiguresAsJson() throws Exception {
+        final JsonNode json = new ObjectMapper().readTree(PipelineJson.write(
+                results(List.of(PIPELINE, TEXTBOOK, CEILING), Optional.of(LATENCY))));
+        assertThat(json.get("command").asText()).isEqualTo("streamavg bench pipeline --lines 2000000");
+        assertThat(json.get("loadAverageAtEnd").asDouble()).isEqualTo(3.5);
+        final JsonNode pipeline = json.get("throughput").get(0);
+        assertThat(pipeline.get("id").asText()).isEqualTo("pipeline");
+        assertThat(pipeline.get("linesPerSecond").asDouble()).isEqualTo(125_000.0);
+        assertThat(pipeline.get("ratioToProducerPerformance").asDouble()).isEqualTo(0.625);
+        assertThat(pipeline.get("parts").get("topology").get("cpuSeconds").asDouble()).isEqualTo(20.0);
+        assertThat(pipeline.get("parts").get("topology").get("peakRssBytes").asLong()).isEqualTo(500 * MB);
+        assertThat(pipeline.get("parts").get("bridge").get("waitedForCoreSeconds").isNull()).isTrue();
+        assertThat(json.get("throughput").get(2).get("ratioToProducerPerformance").asDouble()).isEqualTo(1.0);
+        final JsonNode latency = json.get("latency");
+        assertThat(latency.get("p50Millis").asDouble()).isEqualTo(100.0);
+        assertThat(latency.get("p99Millis").asDouble()).isEqualTo(300.0);
+        assertThat(latency.get("markers").asInt()).isEqualTo(4);
+        assertThat(latency.get("markersSentLate").asInt()).isEqualTo(3);
+        assertThat(latency.get("pollPeriodMillis").asDouble()).isEqualTo(11.2);
+    }
+
+    @Test
+    void shouldWriteNullRatioAndLatencyWhenNotMeasured() throws Exception {
+        final JsonNode json = new ObjectMapper().readTree(PipelineJson.write(results(List.of(TEXTBOOK), Optional.empty())));
+        assertThat(json.get("throughput").get(0).get("ratioToProducerPerformance").isNull()).isTrue();
+        assertThat(json.get("latency").isNull()).isTrue();
+    }
+}

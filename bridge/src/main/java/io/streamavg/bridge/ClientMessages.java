@@ -1,0 +1,20 @@
+package io.streamavg.bridge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The lines the bridge writes back to a client. Clients that only write never read them, and a
+ * client reading them tells an answer from a reason for closing by the first word.
+ */
+final class ClientMessages {
+
+    private ClientMessages() {
+    }
+
+    /** The last line before the bridge closes a connection: {@code error <sentence>}. */
+    static ByteBuf error(final String reason) {
+        return Unpooled.copiedBuffer("error " + reason + "\n", StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,17 @@
+package io.streamavg.bridge;
+
+import java.time.Duration;
+
+/**
+ * What the bridge's options say about every connection, read once from {@link BridgeConfig}.
+ *
+ * @param maxLineBytes   longest line published; longer ones go to the dead-letter topic cut to this
+ * @param maxConnections clients served at once; more are refused with a reason
+ * @param idleTimeout    a client that sends nothing for this long is closed; zero: never
+ */
+record ConnectionRules(int maxLineBytes, int maxConnections, Duration idleTimeout) {
+
+    static ConnectionRules of(final BridgeConfig config) {
+        return new ConnectionRules(config.maxLineBytes(), config.maxConnections(), config.idleTimeout());
+    }
+}

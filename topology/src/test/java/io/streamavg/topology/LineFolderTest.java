@@ -1,0 +1,213 @@
+package io.streamavg.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LineFolder} on its own, with a real in-memory store standing for what Kafka Streams
+ * restores from the changelog: a new folder on the same store is the task after a crash.
+ */
+class LineFolderTest {
+
+    private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final Duration SIZE = Duration.ofMinutes(1);
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final String PARTIALS = "partials";
+    private static final String WINDOWS = "windows";
+    private static final String DEAD = "dead";
+
+    private KeyValueStore<String, byte[]> store;
+    private boolean failPuts;
+
+    @BeforeEach
+    void createStore() {
+        final MockProcessorContext<Object, Object> context = context();
+        final KeyValueStore<String, byte[]> real = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(StatsTopology.PARTIALS_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        real.init(context.getStateStoreContext(), real);
+        store = failingPuts(real);
+    }
+
+    @Test
+    void shouldTakeItsPartialsBackFromTheStoreExactlyAfterARestart() {
+        final Folder before = new Folder();
+        before.process("1.5,2", "-3.25,,7", "1e15,4");
+
+        final Folder after = new Folder();
+        final Map<String, RunningStats> flushed = after.flush();
+
+        assertThat(flushed).isEqualTo(Map.of(
+                "0", RunningStats.of(1.5).add(-3.25).add(1e15),
+                "1", RunningStats.of(2).add(4),
+                "2", RunningStats.of(7)));
+        assertThat(after.windows).isEqualTo(Map.of(
+                "0@0", RunningStats.of(1.5).add(-3.25).add(1e15),
+                "1@0", RunningStats.of(2).add(4),
+                "2@0", RunningStats.of(7)));
+        assertThat(new Folder().flush()).isEmpty();
+    }
+
+    @Test
+    void shouldCountALineWhoseWindowClosedInTheCumulativePartialsOnlyAndInTheMeter() {
+        final Folder folder = new Folder();
+        folder.processAt(30_000, "1");       // window 0
+        folder.processAt(60_000, "2");       // window 60000
+        folder.processAt(55_000, "3");       // window 0, still open: its end + grace, 70000, is after the stream time, 60000
+        folder.processAt(130_000, "4");      // window 120000; the stream time, 130000, closes window 60000 (60000 + 60000 + 10000)
+        folder.processAt(65_000, "5");       // window 60000: late
+        folder.processAt(125_000, "6");      // window 120000, in time
+
+        assertThat(folder.late()).isEqualTo(1.0);
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(5).merge(RunningStats.of(1).add(3))
+                .merge(RunningStats.of(2)).merge(RunningStats.of(4).add(6))));
+        assertThat(folder.windows).isEqualTo(Map.of(
+                "0@0", RunningStats.of(1).add(3),
+                "0@60000", RunningStats.of(2),
+                "0@120000", RunningStats.of(4).add(6)));
+    }
+
+    @Test
+    void shouldKeepItsStreamTimeThroughAFlushAndARestart() {
+        final Folder folder = new Folder();
+        folder.processAt(200_000, "1");
+        folder.flush();
+
+        final Folder restarted = new Folder();
+        restarted.processAt(60_000, "2");
+
+        assertThat(restarted.late()).isEqualTo(1.0);
+        assertThat(restarted.flush()).isEqualTo(Map.of("0", RunningStats.of(2)));
+        assertThat(restarted.windows).isEmpty();
+    }
+
+    @Test
+    void shouldChangeNothingWhenALineFailsAfterItWasParsed() {
+        final Folder folder = new Folder();
+        folder.process("1,2");
+        final byte[] stored = store.get(TaskPartials.KEY);
+
+        failPuts = true;
+        assertThatThrownBy(() -> folder.process("100,200")).isInstanceOf(IllegalStateException.class);
+        failPuts = false;
+
+        assertThat(store.get(TaskPartials.KEY)).isEqualTo(stored);
+        folder.process("3");
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
+    }
+
+    @Test
+    void shouldSendARejectedLineToTheDeadLetterSinkAndFoldNothing() {
+        final Folder folder = new Folder();
+        folder.process("1,x");
+
+        assertThat(folder.context.forwarded()).singleElement().satisfies(forward -> {
+            assertThat(forward.childName()).contains(DEAD);
+            assertThat((byte[]) forward.record().value()).isEqualTo("1,x".getBytes(StandardCharsets.UTF_8));
+        });
+        assertThat(store.get(TaskPartials.KEY)).isNull();
+    }
+
+    @Test
+    void shouldTakeOverThePartialsOfThePreviousStoreFormatWithoutCountingThemTwice() {
+        final RunningStats old = RunningStats.of(10).add(20);
+        store.put("0", RunningStatsSerde.serde().serializer().serialize("t", old));
+
+        final Folder folder = new Folder();
+        folder.process("30");
+
+        assertThat(store.get("0")).isNull();
+        assertThat(new Folder().flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
+    }
+
+    /** One {@link LineFolder} as a task runs it, with what it forwards captured. */
+    private final class Folder {
+
+        final MockProcessorContext<Object, Object> context = context();
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final LineParser parser = new LineParser(',', 1024, NaValues.of(NaValues.PANDAS_DEFAULT));
+        final LineFolder folder = new LineFolder(StatsTopology.PARTIALS_STORE, INTERVAL, SIZE, GRACE, parser::parse, parser::names,
+                new TopologyMeters(registry), DEAD, PARTIALS, WINDOWS);
+        /** What the last flush forwarded to the windows' repartition: column @ window start (ms) to partial. */
+        final Map<String, RunningStats> windows = new HashMap<>();
+        private long offset;
+
+        Folder() {
+            context.addStateStore(store);
+            folder.init(context);
+        }
+
+        void process(final String... lines) {
+            for (final String line : lines) {
+                processAt(1_000L, line);
+            }
+        }
+
+        void processAt(final long timestamp, final String line) {
+            context.setRecordMetadata("raw-lines", 0, offset++);
+            folder.process(new Record<>(null, line.getBytes(StandardCharsets.UTF_8), timestamp));
+        }
+
+        double late() {
+            return registry.counter("streamavg.topology.late.lines").count();
+        }
+
+        Map<String, RunningStats> flush() {
+            context.resetForwards();
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(2_000L);
+            final Map<String, RunningStats> flushed = new HashMap<>();
+            windows.clear();
+            context.forwarded().forEach(forward -> {
+                final String column = (String) forward.record().key();
+                final RunningStats partial = (RunningStats) forward.record().value();
+                if (forward.childName().orElseThrow().equals(WINDOWS)) {
+                    windows.put(column + "@" + forward.record().timestamp(), partial);
+                } else {
+                    assertThat(forward.childName()).contains(PARTIALS);
+                    flushed.put(column, partial);
+                }
+            });
+            return flushed;
+        }
+    }
+
+    private static MockProcessorContext<Object, Object> context() {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "never-contacted:9092");
+        return new MockProcessorContext<>(props);
+    }
+
+    /** {@code store}, failing every put while {@link #failPuts} is set: a failure after the line was parsed and folded. */
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<String, byte[]> failingPuts(final KeyValueStore<String, byte[]> store) {
+        return (KeyValueStore<String, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {KeyValueStore.class},
+                (proxy, method, args) -> {
+                    if (failPuts && method.getName().equals("put")) {
+                        throw new IllegalStateException("injected store failure");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
