@@ -153,16 +153,16 @@ final class PipelineBench {
         final Map<String, ChildJvm> parts = new LinkedHashMap<>();
         try {
             httpPorts.put("bridge", EmbeddedKafkaBroker.freePort());
-            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+            parts.put("bridge", service("bridge", "bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
                     "--http-port", httpPorts.get("bridge").toString(), "--bind-address", "127.0.0.1")));
             httpPorts.put("topology", EmbeddedKafkaBroker.freePort());
-            parts.put("topology", service("topology", List.of("--bootstrap-servers", bootstrap,
+            parts.put("topology", service("topology", "topology", List.of("--bootstrap-servers", bootstrap,
                     "--application-id", "bench-" + runId, "--state-dir", work.resolve("topology-state").toString(),
                     "--commit-interval", Integer.toString(config.commitIntervalMillis()),
                     "--partitions", Integer.toString(config.partitions()),
                     "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1")));
             httpPorts.put("sink", EmbeddedKafkaBroker.freePort());
-            parts.put("sink", service("sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
+            parts.put("sink", service("sink", "sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
                     "--group-id", "bench-sink-" + runId,
                     "--http-port", httpPorts.get("sink").toString(), "--bind-address", "127.0.0.1")));
             final Instant deadline = Instant.now().plus(config.timeout());
@@ -177,11 +177,12 @@ final class PipelineBench {
         }
     }
 
-    private ChildJvm service(final String name, final List<String> options) throws IOException {
+    /** {@code streamavg COMMAND options} in a child JVM whose log is {@code LOG.log}. */
+    private ChildJvm service(final String command, final String log, final List<String> options) throws IOException {
         final List<String> args = new ArrayList<>();
-        args.add(name);
+        args.add(command);
         args.addAll(options);
-        return ChildJvm.launch(name, Streamavg.class.getName(), args, work);
+        return ChildJvm.launch(log, Streamavg.class.getName(), args, work);
     }
 
     private PipelineResults.Throughput projectThroughput(final Stack stack) throws Exception {
@@ -347,8 +348,9 @@ final class PipelineBench {
             }
             final double windowSeconds = (endPolled - firstPoll) / 1e9;
             final double pollPeriod = (double) (System.nanoTime() - firstPoll) / polls;
+            final int due = (int) (config.latencyDuration().toNanos() / periodNanos);
             final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
-                    (countAtEnd - countAtStart) / windowSeconds, sent, late, latencies.latencies(), pollPeriod,
+                    (countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
                     config.commitIntervalMillis(), windowSeconds);
             final MarkerLatencies.Summary summary = latency.summary();
             LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
@@ -375,7 +377,7 @@ final class PipelineBench {
         final Path ready = work.resolve("textbook.ready");
         final Map<String, ChildJvm> parts = new LinkedHashMap<>();
         try {
-            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+            parts.put("bridge", service("bridge", "bridge-textbook", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
                     "--http-port", Integer.toString(bridgeHttp), "--bind-address", "127.0.0.1")));
             parts.put("textbook topology", ChildJvm.launch("textbook", TextbookProcess.class.getName(),
                     List.of(bootstrap, applicationId, work.resolve("textbook-state").toString(), ready.toString()), work));
