@@ -90,7 +90,10 @@ final class PipelineBench {
         final String startedAt = Instant.now().atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).toString();
         LOG.info("{}", machine);
         final List<PipelineResults.Throughput> throughput = new ArrayList<>();
-        Optional<PipelineResults.Latency> latency = Optional.empty();
+        final List<PipelineResults.Latency> latency = new ArrayList<>();
+        // The runs take minutes each: one that fails does not stop the others, and the tables show
+        // those that were made before the bench reports the failures.
+        final List<String> failures = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             final String bootstrap = broker.bootstrapServers();
@@ -99,24 +102,28 @@ final class PipelineBench {
                 final Stack stack = startProject(bootstrap);
                 try {
                     if (config.runs("pipeline")) {
-                        throughput.add(projectThroughput(stack));
+                        attempt("pipeline", failures, () -> throughput.add(projectThroughput(stack)));
                     }
                     if (config.runs("latency")) {
-                        latency = Optional.of(latency(stack));
+                        attempt("latency", failures, () -> latency.add(latency(stack)));
                     }
                 } finally {
                     stack.stop();
                 }
             }
             if (config.runs("textbook")) {
-                throughput.add(textbookThroughput(admin, bootstrap));
+                attempt("textbook", failures, () -> throughput.add(textbookThroughput(admin, bootstrap)));
             }
             if (config.runs(PipelineResults.PRODUCER_PERF)) {
-                throughput.add(producerPerformance(bootstrap));
+                attempt(PipelineResults.PRODUCER_PERF, failures, () -> throughput.add(producerPerformance(bootstrap)));
             }
         }
+        if (throughput.isEmpty() && latency.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failures));
+        }
         final double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput, latency);
+        final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput,
+                latency.stream().findFirst());
         out.print(PipelineTable.markdown(results));
         out.flush();
         if (config.json().isPresent()) {
@@ -124,6 +131,24 @@ final class PipelineBench {
                 json.write(PipelineJson.write(results));
             }
         }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("the tables hold the runs that were made; " + String.join("; ", failures));
+        }
+    }
+
+    /** Runs one of the bench's runs; a failure is logged and kept, naming the run, and the next run goes on. */
+    private static void attempt(final String run, final List<String> failures, final Run body) {
+        try {
+            body.run();
+        } catch (Exception e) {
+            LOG.error("The {} run failed", run, e);
+            failures.add("the " + run + " run failed: " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        void run() throws Exception;
     }
 
     private void prepareTopics(final Admin admin) throws Exception {
