@@ -64,8 +64,8 @@ final class PipelineBench {
     static final String PRODUCER_PERF_TOPIC = "bench-producer-perf";
     /** Distinct lines in ProducerPerformance's payload file; it picks among them at random for each record. */
     static final int PAYLOAD_LINES = 100_000;
-    /** The steady load of the latency run starts this long before the markers and ends after them. */
-    private static final Duration LOAD_MARGIN = Duration.ofSeconds(8);
+    /** The markers start this long after the steady load first shows in SQLite, so that it has settled. */
+    private static final Duration LOAD_MARGIN = Duration.ofSeconds(4);
 
     private final PipelineConfig config;
     private final String command;
@@ -285,8 +285,10 @@ final class PipelineBench {
                 .mapToObj(index -> Integer.toString(config.columns() + index)).toList();
         final Path report = work.resolve("load-latency.report");
         try (SqliteCounts sqlite = new SqliteCounts(stack.database());
+             // Sends until stopped below, however long the pipeline takes to show the markers; the
+             // duration only bounds it should the bench die.
              ChildJvm load = launchLoad("load-latency", report, stack.ingestPort(), 0, rate,
-                     window.plus(LOAD_MARGIN).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
+                     window.plus(config.timeout()).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
             final Instant deadline = Instant.now().plus(config.timeout());
             // The markers start once the steady load flows end to end, and a little later, past the start-up.
             final long baseline = sqlite.counts().getOrDefault("0", 0L);
@@ -297,9 +299,10 @@ final class PipelineBench {
                 }
                 Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
             }
-            Thread.sleep(LOAD_MARGIN.toMillis() / 2); // not synchronisation: the steady load settles before the markers
+            Thread.sleep(LOAD_MARGIN.toMillis()); // not synchronisation: the steady load settles before the markers
             final PipelineResults.Latency latency = markers(sqlite, stack, markerColumns, deadline);
-            load.awaitExit(deadline);
+            load.checkAlive();
+            load.stop();
             return latency;
         }
     }
