@@ -109,6 +109,11 @@ public final class StatsTopologyConfig extends AbstractConfig {
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         // Kafka 5.0's default, and without it every start warns; there is no global state here.
         // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
+        // Each task reads one partition of one topic, so there is nothing to wait for to keep partitions
+        // in timestamp order; and with idling on, Kafka Streams 4.4 formats a "not ready" reason with
+        // String.format for every idle task on every pass of its loop: 22% of the stream thread in a
+        // profile (docs/BENCHMARKS.md), the merge tasks being idle between flushes.
+        props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // The safety net for bugs, unless a handler is passed through (e.g. Kafka's LogAndFail ones, to
