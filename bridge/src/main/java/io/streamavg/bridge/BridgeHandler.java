@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * One client connection: publishes each line the {@link LineFramer} cuts, unchanged, to
  * raw-lines (over-long ones and those that are not UTF-8 to raw-lines-dlq). Every send counts
  * against the bridge-wide {@link InFlightBytes} until Kafka answers it. A line Kafka finally
- * refuses closes the connection, after a line telling the client, so that it knows.
+ * refuses closes the connection, after a line telling the client, so that it knows. In header
+ * mode the first line names the columns of the others; in acknowledged mode the client reads
+ * {@code ok N} as Kafka acknowledges its lines, and the final count after it ends its side.
  */
 final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
