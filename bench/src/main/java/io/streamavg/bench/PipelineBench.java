@@ -64,8 +64,8 @@ final class PipelineBench {
     static final String PRODUCER_PERF_TOPIC = "bench-producer-perf";
     /** Distinct lines in ProducerPerformance's payload file; it picks among them at random for each record. */
     static final int PAYLOAD_LINES = 100_000;
-    /** The steady load of the latency run starts this long before the markers and ends after them. */
-    private static final Duration LOAD_MARGIN = Duration.ofSeconds(8);
+    /** The markers start this long after the steady load first shows in SQLite, so that it has settled. */
+    private static final Duration LOAD_MARGIN = Duration.ofSeconds(4);
 
     private final PipelineConfig config;
     private final String command;
@@ -90,7 +90,10 @@ final class PipelineBench {
         final String startedAt = Instant.now().atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).toString();
         LOG.info("{}", machine);
         final List<PipelineResults.Throughput> throughput = new ArrayList<>();
-        Optional<PipelineResults.Latency> latency = Optional.empty();
+        final List<PipelineResults.Latency> latency = new ArrayList<>();
+        // The runs take minutes each: one that fails does not stop the others, and the tables show
+        // those that were made before the bench reports the failures.
+        final List<String> failures = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             final String bootstrap = broker.bootstrapServers();
@@ -99,24 +102,28 @@ final class PipelineBench {
                 final Stack stack = startProject(bootstrap);
                 try {
                     if (config.runs("pipeline")) {
-                        throughput.add(projectThroughput(stack));
+                        attempt("pipeline", failures, () -> throughput.add(projectThroughput(stack)));
                     }
                     if (config.runs("latency")) {
-                        latency = Optional.of(latency(stack));
+                        attempt("latency", failures, () -> latency.add(latency(stack)));
                     }
                 } finally {
                     stack.stop();
                 }
             }
             if (config.runs("textbook")) {
-                throughput.add(textbookThroughput(admin, bootstrap));
+                attempt("textbook", failures, () -> throughput.add(textbookThroughput(admin, bootstrap)));
             }
             if (config.runs(PipelineResults.PRODUCER_PERF)) {
-                throughput.add(producerPerformance(bootstrap));
+                attempt(PipelineResults.PRODUCER_PERF, failures, () -> throughput.add(producerPerformance(bootstrap)));
             }
         }
+        if (throughput.isEmpty() && latency.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failures));
+        }
         final double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput, latency);
+        final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput,
+                latency.stream().findFirst());
         out.print(PipelineTable.markdown(results));
         out.flush();
         if (config.json().isPresent()) {
@@ -124,6 +131,24 @@ final class PipelineBench {
                 json.write(PipelineJson.write(results));
             }
         }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("the tables hold the runs that were made; " + String.join("; ", failures));
+        }
+    }
+
+    /** Runs one of the bench's runs; a failure is logged and kept, naming the run, and the next run goes on. */
+    private static void attempt(final String run, final List<String> failures, final Run body) {
+        try {
+            body.run();
+        } catch (Exception e) {
+            LOG.error("The {} run failed", run, e);
+            failures.add("the " + run + " run failed: " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        void run() throws Exception;
     }
 
     private void prepareTopics(final Admin admin) throws Exception {
@@ -153,16 +178,16 @@ final class PipelineBench {
         final Map<String, ChildJvm> parts = new LinkedHashMap<>();
         try {
             httpPorts.put("bridge", EmbeddedKafkaBroker.freePort());
-            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+            parts.put("bridge", service("bridge", "bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
                     "--http-port", httpPorts.get("bridge").toString(), "--bind-address", "127.0.0.1")));
             httpPorts.put("topology", EmbeddedKafkaBroker.freePort());
-            parts.put("topology", service("topology", List.of("--bootstrap-servers", bootstrap,
+            parts.put("topology", service("topology", "topology", List.of("--bootstrap-servers", bootstrap,
                     "--application-id", "bench-" + runId, "--state-dir", work.resolve("topology-state").toString(),
                     "--commit-interval", Integer.toString(config.commitIntervalMillis()),
                     "--partitions", Integer.toString(config.partitions()),
                     "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1")));
             httpPorts.put("sink", EmbeddedKafkaBroker.freePort());
-            parts.put("sink", service("sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
+            parts.put("sink", service("sink", "sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
                     "--group-id", "bench-sink-" + runId,
                     "--http-port", httpPorts.get("sink").toString(), "--bind-address", "127.0.0.1")));
             final Instant deadline = Instant.now().plus(config.timeout());
@@ -177,11 +202,12 @@ final class PipelineBench {
         }
     }
 
-    private ChildJvm service(final String name, final List<String> options) throws IOException {
+    /** {@code streamavg COMMAND options} in a child JVM whose log is {@code LOG.log}. */
+    private ChildJvm service(final String command, final String log, final List<String> options) throws IOException {
         final List<String> args = new ArrayList<>();
-        args.add(name);
+        args.add(command);
         args.addAll(options);
-        return ChildJvm.launch(name, Streamavg.class.getName(), args, work);
+        return ChildJvm.launch(log, Streamavg.class.getName(), args, work);
     }
 
     private PipelineResults.Throughput projectThroughput(final Stack stack) throws Exception {
@@ -259,8 +285,10 @@ final class PipelineBench {
                 .mapToObj(index -> Integer.toString(config.columns() + index)).toList();
         final Path report = work.resolve("load-latency.report");
         try (SqliteCounts sqlite = new SqliteCounts(stack.database());
+             // Sends until stopped below, however long the pipeline takes to show the markers; the
+             // duration only bounds it should the bench die.
              ChildJvm load = launchLoad("load-latency", report, stack.ingestPort(), 0, rate,
-                     window.plus(LOAD_MARGIN).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
+                     window.plus(config.timeout()).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
             final Instant deadline = Instant.now().plus(config.timeout());
             // The markers start once the steady load flows end to end, and a little later, past the start-up.
             final long baseline = sqlite.counts().getOrDefault("0", 0L);
@@ -271,9 +299,10 @@ final class PipelineBench {
                 }
                 Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
             }
-            Thread.sleep(LOAD_MARGIN.toMillis() / 2); // not synchronisation: the steady load settles before the markers
+            Thread.sleep(LOAD_MARGIN.toMillis()); // not synchronisation: the steady load settles before the markers
             final PipelineResults.Latency latency = markers(sqlite, stack, markerColumns, deadline);
-            load.awaitExit(deadline);
+            load.checkAlive();
+            load.stop();
             return latency;
         }
     }
@@ -347,8 +376,9 @@ final class PipelineBench {
             }
             final double windowSeconds = (endPolled - firstPoll) / 1e9;
             final double pollPeriod = (double) (System.nanoTime() - firstPoll) / polls;
+            final int due = (int) (config.latencyDuration().toNanos() / periodNanos);
             final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
-                    (countAtEnd - countAtStart) / windowSeconds, sent, late, latencies.latencies(), pollPeriod,
+                    (countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
                     config.commitIntervalMillis(), windowSeconds);
             final MarkerLatencies.Summary summary = latency.summary();
             LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
@@ -375,7 +405,7 @@ final class PipelineBench {
         final Path ready = work.resolve("textbook.ready");
         final Map<String, ChildJvm> parts = new LinkedHashMap<>();
         try {
-            parts.put("bridge", service("bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
+            parts.put("bridge", service("bridge", "bridge-textbook", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
                     "--http-port", Integer.toString(bridgeHttp), "--bind-address", "127.0.0.1")));
             parts.put("textbook topology", ChildJvm.launch("textbook", TextbookProcess.class.getName(),
                     List.of(bootstrap, applicationId, work.resolve("textbook-state").toString(), ready.toString()), work));

@@ -57,6 +57,7 @@ final class PipelineJson {
             node.put("reachedLinesPerSecond", latency.reachedRate());
             node.put("windowSeconds", latency.windowSeconds());
             node.put("markers", summary.markers());
+            node.put("markersDue", latency.markersDue());
             node.put("markersSent", latency.markersSent());
             node.put("markersSentLate", latency.markersDelayed());
             node.put("p50Millis", summary.p50Nanos() / 1e6);

@@ -48,13 +48,15 @@ record PipelineResults(String command, String machine, String startedAt, double 
      *
      * @param targetRate        lines/s of the steady load asked for
      * @param reachedRate       lines/s by which column 0's count grew in SQLite over the marker window
-     * @param markersSent       markers sent (each timed)
+     * @param markersDue        markers the window had room for at the marker rate
+     * @param markersSent       markers sent (each timed); fewer than due when every marker column
+     *                          had one in flight, that is when latency exceeded 64 marker periods
      * @param markersDelayed    markers sent late because every marker column had one in flight
      * @param latenciesNanos    send-to-SQLite latency of every marker, in the order they showed
      * @param pollPeriodNanos   mean time between the starts of two polls: a latency is late by at most this
      * @param commitIntervalMillis the topology's commit interval
      */
-    record Latency(long targetRate, double reachedRate, int markersSent, int markersDelayed, List<Long> latenciesNanos,
+    record Latency(long targetRate, double reachedRate, int markersDue, int markersSent, int markersDelayed, List<Long> latenciesNanos,
                    double pollPeriodNanos, int commitIntervalMillis, double windowSeconds) {
 
         MarkerLatencies.Summary summary() {

@@ -57,10 +57,11 @@ final class PipelineTable {
 
     static String latency(final PipelineResults.Latency latency) {
         final MarkerLatencies.Summary summary = latency.summary();
-        return "| steady load asked | reached SQLite | markers timed | sent late | p50 ms | p99 ms | max ms | commit interval ms | poll period ms |\n"
-                + "|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
-                + String.format(Locale.ROOT, "| %,d lines/s | %,.0f lines/s | %,d in %.0f s | %,d | %.0f | %.0f | %.0f | %d | %.1f |%n",
-                        latency.targetRate(), latency.reachedRate(), summary.markers(), latency.windowSeconds(), latency.markersDelayed(),
+        return "| steady load asked | reached SQLite | markers timed | sent / due | sent late | p50 ms | p99 ms | max ms | commit interval ms | poll period ms |\n"
+                + "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+                + String.format(Locale.ROOT, "| %,d lines/s | %,.0f lines/s | %,d in %.0f s | %,d / %,d | %,d | %.0f | %.0f | %.0f | %d | %.1f |%n",
+                        latency.targetRate(), latency.reachedRate(), summary.markers(), latency.windowSeconds(),
+                        latency.markersSent(), latency.markersDue(), latency.markersDelayed(),
                         summary.p50Nanos() / 1e6, summary.p99Nanos() / 1e6, summary.maxNanos() / 1e6,
                         latency.commitIntervalMillis(), latency.pollPeriodNanos() / 1e6);
     }

@@ -31,7 +31,7 @@ final class ProfileSummary {
     private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+$");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int TOP = 15;
-    private static final String STORE = "per record: per-cell get/put of the partials store (serde, cache, metering)";
+    private static final String STORE = "per record: the partials store's get/put (serde, cache, metering)";
     /** JFR's {@code profile} settings sample threads in native code this often. */
     private static final Duration NATIVE_PERIOD = Duration.ofMillis(20);
 
@@ -163,7 +163,7 @@ final class ProfileSummary {
         if (has(frames, "org.apache.kafka.streams.processor.internals.StreamTask", "process")) {
             return perRecordCategory(frames);
         }
-        if (has(frames, "io.streamavg.topology.PartialAggregator", "flush")
+        if (has(frames, "io.streamavg.topology.PartialAggregator", "flush") || has(frames, "io.streamavg.topology.LineFolder", "flush")
                 || any(frames, frame -> className(frame).endsWith(".StreamTask") && methodName(frame).contains("unctuate"))) {
             return "punctuation: forwarding each task's partials to the repartition topic";
         }
@@ -179,12 +179,26 @@ final class ProfileSummary {
 
     private static String perRecordCategory(final List<RecordedFrame> frames) {
         for (int i = 0; i < frames.size(); i++) {
-            if (is(frames.get(i), "io.streamavg.topology.PartialAggregator", "process")) {
-                final boolean inStore = frames.subList(0, i).stream()
-                        .anyMatch(frame -> className(frame).startsWith("org.apache.kafka.streams.state."));
-                return inStore ? STORE
-                        : "per record: per-cell statistics arithmetic (RunningStats, column names)";
+            if (is(frames.get(i), "io.streamavg.topology.PartialAggregator", "process")
+                    || is(frames.get(i), "io.streamavg.topology.LineFolder", "process")) {
+                final List<RecordedFrame> inner = frames.subList(0, i);
+                if (inner.stream().anyMatch(frame -> className(frame).startsWith("org.apache.kafka.streams.state."))) {
+                    return STORE;
+                }
+                if (inner.stream().anyMatch(frame -> className(frame).startsWith("io.streamavg.topology.LineParser")
+                        || className(frame).startsWith("io.streamavg.topology.DecimalText"))) {
+                    return "per record: parsing lines (LineParser, DecimalText)";
+                }
+                if (inner.stream().anyMatch(frame -> is(frame, "io.streamavg.topology.TaskPartials", "encode"))) {
+                    return "per record: encoding the task's partials for the store (TaskPartials.encode)";
+                }
+                if (inner.stream().noneMatch(frame -> className(frame).startsWith("org.apache.kafka."))) {
+                    return "per record: statistics arithmetic (RunningStats, TaskPartials.fold, column names)";
+                }
             }
+        }
+        if (any(frames, frame -> className(frame).endsWith(".PartitionGroup") && methodName(frame).equals("readyToProcess"))) {
+            return "per record: Kafka Streams' readiness checks of tasks (PartitionGroup.readyToProcess)";
         }
         final String inner = frames.stream().map(ProfileSummary::className)
                 .filter(name -> !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun."))

@@ -22,7 +22,7 @@ class PipelineReportTest {
             "every count on its output topic", List.of());
     private static final PipelineResults.Throughput CEILING = new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
             "Kafka `ProducerPerformance`", 2_000_000, 10.0, "its own measure", List.of());
-    private static final PipelineResults.Latency LATENCY = new PipelineResults.Latency(20_000, 19_876.4, 1_500, 3,
+    private static final PipelineResults.Latency LATENCY = new PipelineResults.Latency(20_000, 19_876.4, 1_510, 1_500, 3,
             List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2);
 
     private static PipelineResults results(final List<PipelineResults.Throughput> runs, final Optional<PipelineResults.Latency> latency) {
@@ -57,7 +57,7 @@ class PipelineReportTest {
     @Test
     void shouldGiveTheLatencyPercentilesInMilliseconds() {
         assertThat(PipelineTable.latency(LATENCY)).endsWith(
-                "| 20,000 lines/s | 19,876 lines/s | 4 in 30 s | 3 | 100 | 300 | 300 | 100 | 11.2 |\n");
+                "| 20,000 lines/s | 19,876 lines/s | 4 in 30 s | 1,500 / 1,510 | 3 | 100 | 300 | 300 | 100 | 11.2 |\n");
         final String all = PipelineTable.markdown(results(List.of(PIPELINE, CEILING), Optional.of(LATENCY)));
         assertThat(all).startsWith("### streamavg bench pipeline, 2026-11-25T14:00Z\n\n"
                 + "`streamavg bench pipeline --lines 2000000`. Machine: test. Load average 3.50 at the end.\n");
@@ -83,6 +83,8 @@ class PipelineReportTest {
         assertThat(latency.get("p99Millis").asDouble()).isEqualTo(300.0);
         assertThat(latency.get("markers").asInt()).isEqualTo(4);
         assertThat(latency.get("markersSentLate").asInt()).isEqualTo(3);
+        assertThat(latency.get("markersDue").asInt()).isEqualTo(1_510);
+        assertThat(latency.get("markersSent").asInt()).isEqualTo(1_500);
         assertThat(latency.get("pollPeriodMillis").asDouble()).isEqualTo(11.2);
     }
 

@@ -12,7 +12,6 @@ import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +20,19 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeChannelInitializer.class);
 
-    private final Producer<byte[], byte[]> producer;
+    private final RecordSender sender;
     private final BridgeMeters meters;
     private final ChannelGroup clients;
+    private final InFlightBytes inFlight;
     private final ConnectionRules rules;
     private final ByteMeter bytesIn;
 
-    BridgeChannelInitializer(final Producer<byte[], byte[]> producer, final BridgeMeters meters,
-                             final ChannelGroup clients, final ConnectionRules rules) {
-        this.producer = producer;
+    BridgeChannelInitializer(final RecordSender sender, final BridgeMeters meters,
+                             final ChannelGroup clients, final InFlightBytes inFlight, final ConnectionRules rules) {
+        this.sender = sender;
         this.meters = meters;
         this.clients = clients;
+        this.inFlight = inFlight;
         this.rules = rules;
         this.bytesIn = new ByteMeter(meters);
     }
@@ -49,13 +50,14 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
         }
         channel.closeFuture().addListener(closed -> meters.openConnections.decrementAndGet());
         clients.add(channel);
+        inFlight.accepted(channel);
         if (!rules.idleTimeout().isZero()) {
             channel.pipeline().addLast("idle", new IdleStateHandler(rules.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         }
         channel.pipeline()
                 .addLast("bytes-in", bytesIn)
                 .addLast("framer", new LineFramer(rules.maxLineBytes()))
-                .addLast("publisher", new BridgeHandler(producer, meters, client, rules));
+                .addLast("publisher", new BridgeHandler(sender, meters, inFlight, client, rules));
         LOG.debug("Accepted a connection from {}", client);
     }
 

@@ -17,10 +17,26 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String MAX_LINE_BYTES = "max-line-bytes";
     public static final String MAX_CONNECTIONS = "max-connections";
     public static final String IDLE_TIMEOUT = "idle-timeout";
+    public static final String MAX_BYTES_IN_FLIGHT = "max-bytes-in-flight";
+    public static final String HEADER = "header";
+    public static final String ACK = "ack";
+    public static final String KEY = "key";
+    public static final String KEY_NONE = "none";
+    public static final String KEY_CONNECTION = "connection";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
                     "TCP port clients write CSV lines to (0 picks a free port).")
+            .define(HEADER, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "The first line of each connection names its columns (CSV, quoted names allowed): it is not counted itself,"
+                            + " and travels with every later line of the connection as the record header streamavg.columns.")
+            .define(ACK, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Write 'ok N' back to the client whenever Kafka has acknowledged the first N lines of the connection (N only"
+                            + " grows; a header line is not counted); when the client closes its side, answer the final 'ok N' for"
+                            + " every line read, then close.")
+            .define(KEY, Type.STRING, KEY_NONE, ConfigDef.ValidString.in(KEY_NONE, KEY_CONNECTION), Importance.MEDIUM,
+                    "Record key of the lines: none lets the producer spread them over the partitions; connection keys every line"
+                            + " of a connection with an id of that connection (a random UUID), so they stay in order on one partition.")
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
                     "Longest line in bytes, without its terminator: a longer line is not published to raw-lines; its first"
                             + " max-line-bytes bytes go to raw-lines-dlq with reason line-too-long, and the connection stays open.")
@@ -30,7 +46,11 @@ public final class BridgeConfig extends AbstractConfig {
             .define(IDLE_TIMEOUT, Type.INT, 0, Range.atLeast(0), Importance.LOW,
                     "Seconds a client may send nothing before the bridge closes its connection, after writing 'error idle …'"
                             + " (a line it had not ended is dropped); 0 never closes an idle client. Time paused by back-pressure"
-                            + " does not count.");
+                            + " does not count.")
+            .define(MAX_BYTES_IN_FLIGHT, Type.LONG, 16L << 20, Range.atLeast(1024), Importance.LOW,
+                    "Bytes of lines sent to Kafka and not yet acknowledged, over all clients, at which the bridge stops reading"
+                            + " from every client (TCP then holds them back); reading resumes when acknowledgements bring them down"
+                            + " to half. At most half the producer's buffer.memory (32 MiB by default), so that a send never waits.");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -51,6 +71,22 @@ public final class BridgeConfig extends AbstractConfig {
 
     public int maxConnections() {
         return getInt(MAX_CONNECTIONS);
+    }
+
+    public boolean header() {
+        return getBoolean(HEADER);
+    }
+
+    public boolean ack() {
+        return getBoolean(ACK);
+    }
+
+    public boolean keyByConnection() {
+        return KEY_CONNECTION.equals(getString(KEY));
+    }
+
+    public long maxBytesInFlight() {
+        return getLong(MAX_BYTES_IN_FLIGHT);
     }
 
     public Duration idleTimeout() {

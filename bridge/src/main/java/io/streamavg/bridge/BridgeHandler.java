@@ -1,5 +1,6 @@
 package io.streamavg.bridge;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,63 +8,99 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.streamavg.wire.DeadLetterHeaders;
+import io.streamavg.wire.LineHeaders;
 import io.streamavg.wire.RejectReason;
 import io.streamavg.wire.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.Producer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: publishes each line the {@link LineFramer} cuts, unchanged, to
- * raw-lines (over-long ones and those that are not UTF-8 to raw-lines-dlq), and stops reading from the client while too many
- * of its sends are unanswered.
+ * raw-lines (over-long ones and those that are not UTF-8 to raw-lines-dlq). Every send counts
+ * against the bridge-wide {@link InFlightBytes} until Kafka answers it. A line Kafka finally
+ * refuses closes the connection, after a line telling the client, so that it knows.
  */
 final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeHandler.class);
 
-    /**
-     * Unanswered sends at which the connection stops reading. 10k typical lines (about 0.7 MB)
-     * cover several linger-and-acknowledge round trips at the 300k lines/s one producer sustains,
-     * so a healthy broker never pauses a client; a slow or absent one stops the client instead of
-     * filling the producer's buffer, whose exhaustion would block the event loop in send().
-     */
-    static final int MAX_UNACKNOWLEDGED = 10_000;
-    /** Reading resumes once half are answered, so that a client is not paused and resumed line by line. */
-    static final int RESUME_AT = MAX_UNACKNOWLEDGED / 2;
-
-    private final Producer<byte[], byte[]> producer;
+    private final RecordSender sender;
     private final BridgeMeters meters;
+    private final InFlightBytes inFlight;
     private final String client;
     private final ConnectionRules rules;
-    private final AtomicInteger unacknowledged = new AtomicInteger();
     /** When reading last (re)started, for the idle timeout: a client paused by back-pressure is not idle. */
     private long readingSinceNanos;
+    private final AtomicBoolean failed = new AtomicBoolean();
 
-    BridgeHandler(final Producer<byte[], byte[]> producer, final BridgeMeters meters, final String client,
-                  final ConnectionRules rules) {
-        this.producer = producer;
+    // Header mode, on the event loop.
+    private boolean awaitingHeader;
+    /** The connection's first line, as received: the value of every record's column-names header. */
+    private byte[] columns;
+    /** The header line was unusable: the connection is closing, and what follows it is not read. */
+    private boolean refusedHeader;
+
+    // Acknowledged mode: the window is shared with the producer's I/O thread, the rest is the event loop's.
+    private final AckWindow acks;
+    private final AtomicBoolean ackWriteScheduled = new AtomicBoolean();
+    private long lastAckWritten;
+    private boolean inputEnded;
+    private boolean finished;
+    private Channel channel;
+    /** With --key connection, this connection's id; null otherwise. */
+    private final byte[] key;
+
+    BridgeHandler(final RecordSender sender, final BridgeMeters meters, final InFlightBytes inFlight,
+                  final String client, final ConnectionRules rules) {
+        this.sender = sender;
         this.meters = meters;
+        this.inFlight = inFlight;
         this.client = client;
         this.rules = rules;
+        this.awaitingHeader = rules.header();
+        this.acks = rules.ack() ? new AckWindow() : null;
+        this.key = rules.keyByConnection() ? UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII) : null;
     }
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         readingSinceNanos = ctx.executor().ticker().nanoTime();
+        channel = ctx.channel();
     }
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (refusedHeader && (msg instanceof LineFramer.Line || msg instanceof LineFramer.OverlongLine)) {
+            return;
+        }
+        if (awaitingHeader && msg instanceof LineFramer.Line line) {
+            awaitingHeader = false;
+            if (line.bytes().length > 0 && Utf8Check.firstInvalidByte(line.bytes()) < 0) {
+                columns = line.bytes();
+                meters.headers.increment();
+                return;
+            }
+            // Every later line would be misnamed: set the header aside if it is bad input, and tell the client.
+            refuseHeader(ctx, line.bytes().length == 0 ? "it is empty" : "it is not valid UTF-8");
+            if (line.bytes().length == 0) {
+                return;
+            }
+        } else if (awaitingHeader && msg instanceof LineFramer.OverlongLine) {
+            awaitingHeader = false;
+            refuseHeader(ctx, "it is longer than --" + BridgeConfig.MAX_LINE_BYTES + " " + rules.maxLineBytes());
+        }
         if (msg instanceof LineFramer.Line line) {
             meters.received.increment();
             final int invalid = Utf8Check.firstInvalidByte(line.bytes());
             if (invalid < 0) {
-                send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), null, line.bytes()));
+                send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), key, line.bytes()));
             } else {
                 meters.invalidUtf8.increment();
                 reject(ctx.channel(), line.bytes(), line.receivedAt(), RejectReason.INVALID_UTF8,
@@ -80,10 +117,17 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void refuseHeader(final ChannelHandlerContext ctx, final String why) {
+        refusedHeader = true;
+        LOG.debug("Closing the connection from {}: its header line is unusable, {}", client, why);
+        ctx.writeAndFlush(ClientMessages.error("the first line must name the columns (--" + BridgeConfig.HEADER + "): " + why))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
     private void reject(final Channel channel, final byte[] value, final long receivedAt, final RejectReason reason,
                         final String detail) {
         LOG.debug("A line from {} goes to {}: {}", client, Topics.RAW_LINES_DLQ, detail);
-        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, receivedAt, null, value);
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.RAW_LINES_DLQ, null, receivedAt, key, value);
         DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REASON, reason.code());
         DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.DETAIL, detail);
         DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_CLIENT, client);
@@ -91,51 +135,133 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(final Channel channel, final ProducerRecord<byte[], byte[]> record) {
-        if (unacknowledged.incrementAndGet() >= MAX_UNACKNOWLEDGED && channel.config().isAutoRead()) {
-            LOG.debug("Pausing {}: {} sends unanswered", client, MAX_UNACKNOWLEDGED);
-            channel.config().setAutoRead(false);
+        if (columns != null) {
+            record.headers().add(LineHeaders.COLUMNS, columns);
         }
-        try {
-            // May block the event loop while the producer fetches metadata or waits for buffer
-            // space; the pause above keeps the latter rare.
-            producer.send(record, (metadata, error) -> answered(channel, record.topic(), error));
-        } catch (RuntimeException e) {
-            answered(channel, record.topic(), e);
-        }
+        final Delivery delivery = new Delivery(channel, record.topic(), size(record), acks == null ? 0 : acks.next());
+        inFlight.sending(channel, delivery.size);
+        sender.send(record, delivery);
     }
 
-    /** Runs on the producer's I/O thread: count, log, and hand any resume to the event loop. */
-    private void answered(final Channel channel, final String topic, final Exception error) {
-        if (error == null) {
-            meters.published.increment();
-        } else {
-            meters.sendFailures.increment();
-            meters.failureLog.failed(client, topic, error);
+    private static long size(final ProducerRecord<byte[], byte[]> record) {
+        long size = InFlightBytes.RECORD_OVERHEAD + record.value().length + (record.key() == null ? 0 : record.key().length);
+        for (final Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
         }
-        if (unacknowledged.decrementAndGet() == RESUME_AT) {
-            try {
-                channel.eventLoop().execute(() -> resume(channel));
-            } catch (RejectedExecutionException e) {
-                // The bridge is shutting down: there is nothing left to read.
+        return size;
+    }
+
+    /** Kafka's answer to one line's record. */
+    private final class Delivery extends PendingSend {
+
+        private final Channel channel;
+        private final String topic;
+        private final long size;
+        private final long line;
+
+        Delivery(final Channel channel, final String topic, final long size, final long line) {
+            this.channel = channel;
+            this.topic = topic;
+            this.size = size;
+            this.line = line;
+        }
+
+        @Override
+        void answered(final Exception error) {
+            if (error == null) {
+                meters.published.increment();
+                if (acks != null && acks.answered(line)) {
+                    scheduleAckWrite();
+                }
+            } else {
+                meters.sendFailures.increment();
+                meters.failureLog.failed(client, topic, error);
+                deliveryFailed(channel, error);
             }
+            inFlight.answered(size);
         }
     }
 
-    private void resume(final Channel channel) {
-        // Reading may have pushed the count up again since this was scheduled; a later descent
-        // through RESUME_AT schedules another resume.
-        if (unacknowledged.get() <= RESUME_AT && !channel.config().isAutoRead()) {
-            LOG.debug("Resuming {}", client);
-            readingSinceNanos = channel.eventLoop().ticker().nanoTime();
-            channel.config().setAutoRead(true);
+    /**
+     * Tells the client that a line it sent is lost, once, and closes: a client that keeps writing
+     * would not know. In acknowledged mode the last count comes first, so the client knows which
+     * of its lines are safe.
+     */
+    private void deliveryFailed(final Channel channel, final Exception error) {
+        if (failed.compareAndSet(false, true)) {
+            meters.connectionsFailed.increment();
+            onEventLoop(() -> {
+                finished = true;
+                if (acks != null && acks.acknowledged() > lastAckWritten) {
+                    channel.write(ClientMessages.ok(acks.acknowledged()));
+                }
+                channel.writeAndFlush(ClientMessages.error("Kafka did not acknowledge a line of this connection: " + error.getMessage()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            });
         }
+    }
+
+    private void onEventLoop(final Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            // The bridge is shutting down and has closed every connection.
+        }
+    }
+
+    /** From the producer's I/O thread: one write task at a time, which writes the latest count. */
+    private void scheduleAckWrite() {
+        if (ackWriteScheduled.compareAndSet(false, true)) {
+            onEventLoop(() -> {
+                ackWriteScheduled.set(false);
+                writeAcks();
+            });
+        }
+    }
+
+    /**
+     * Writes the latest count when it grew: a later count says all an earlier one would, so while
+     * the client does not read (the socket is not writable) none piles up. Once the client has
+     * ended its side and every line is answered, the final count, then the close.
+     */
+    private void writeAcks() {
+        if (finished) {
+            return;
+        }
+        final long acknowledged = acks.acknowledged();
+        if (inputEnded && acknowledged == acks.sent()) {
+            // The last count before the end of the stream is the final one: written unless it already was.
+            finished = true;
+            if (acknowledged > lastAckWritten || acknowledged == 0) {
+                channel.write(ClientMessages.ok(acknowledged));
+            }
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (acknowledged > lastAckWritten && channel.isWritable()) {
+            lastAckWritten = acknowledged;
+            channel.writeAndFlush(ClientMessages.ok(acknowledged));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (acks != null && ctx.channel().isWritable()) {
+            writeAcks();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            // The client has said all it will; the bridge sends nothing back.
-            ctx.close();
+            inputEnded = true;
+            if (acks == null) {
+                // The client has said all it will; the bridge sends nothing back.
+                ctx.close();
+            } else if (!refusedHeader) {
+                writeAcks();
+            }
+        } else if (evt instanceof InFlightBytes.ReadingResumed) {
+            readingSinceNanos = ctx.executor().ticker().nanoTime();
         } else if (evt instanceof IdleStateEvent && idle(ctx.channel())) {
             meters.idleClosed.increment();
             LOG.debug("Closing the connection from {}: nothing received for {} s", client, rules.idleTimeout().toSeconds());
@@ -147,7 +273,8 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     /** Netty's reader-idle event counts paused time too; only time spent reading counts here. */
     private boolean idle(final Channel channel) {
-        return channel.config().isAutoRead()
+        // A client that ended its side waits for its final count, however long Kafka takes.
+        return !inputEnded && channel.config().isAutoRead()
                 && channel.eventLoop().ticker().nanoTime() - readingSinceNanos >= rules.idleTimeout().toNanos();
     }
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamavg.wire.RejectReason;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bridge's meters ({@code streamavg_bridge_*} at {@code /metrics}), bumped from event loops and
@@ -20,10 +22,17 @@ final class BridgeMeters {
     final Counter invalidUtf8;
     final Counter connectionsRefused;
     final Counter idleClosed;
+    final Counter connectionsFailed;
+    final Counter pausedSeconds;
+    final Counter parked;
+    final Counter headers;
     final AtomicInteger openConnections = new AtomicInteger();
     final SendFailureLog failureLog = new SendFailureLog();
 
+    private final MeterRegistry registry;
+
     BridgeMeters(final MeterRegistry registry) {
+        this.registry = registry;
         received = Counter.builder("streamavg.bridge.lines.received")
                 .description("Lines framed from clients, whatever became of them").register(registry);
         bytesReceived = Counter.builder("streamavg.bridge.bytes.received")
@@ -38,8 +47,26 @@ final class BridgeMeters {
                 .description("Clients refused, with a reason, because --max-connections were open").register(registry);
         idleClosed = Counter.builder("streamavg.bridge.connections.idle.closed")
                 .description("Connections closed after --idle-timeout without a byte from the client").register(registry);
+        connectionsFailed = Counter.builder("streamavg.bridge.connections.delivery.failed")
+                .description("Connections closed because Kafka did not acknowledge one of their lines in time").register(registry);
+        pausedSeconds = Counter.builder("streamavg.bridge.backpressure.paused.seconds")
+                .description("Time every client was paused because --max-bytes-in-flight were unanswered by Kafka").register(registry);
+        parked = Counter.builder("streamavg.bridge.sends.parked")
+                .description("Records the producer could not queue at once (no metadata, no buffer space), kept and sent again")
+                .register(registry);
+        headers = Counter.builder("streamavg.bridge.headers.received")
+                .description("Header lines read in --header mode, one per connection; not counted as lines").register(registry);
         Gauge.builder("streamavg.bridge.connections.open", openConnections, AtomicInteger::get)
                 .description("Clients connected now").register(registry);
+    }
+
+    /** The gauges of the bridge-wide bound, registered by its owner. */
+    void inFlight(final AtomicLong bytes, final BooleanSupplier paused) {
+        Gauge.builder("streamavg.bridge.bytes.in.flight", bytes::get)
+                .description("Bytes sent to Kafka and not yet answered (keys, values, headers and a per-record overhead)")
+                .register(registry);
+        Gauge.builder("streamavg.bridge.backpressure.paused", () -> paused.getAsBoolean() ? 1 : 0)
+                .description("1 while every client is paused by back-pressure").register(registry);
     }
 
     private static Counter rejected(final MeterRegistry registry, final RejectReason reason) {

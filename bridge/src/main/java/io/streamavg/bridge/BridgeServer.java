@@ -35,6 +35,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class BridgeServer implements Service {
     static final List<String> TOPICS = List.of(Topics.RAW_LINES, Topics.RAW_LINES_DLQ);
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration NETWORK_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration METADATA_KEPT = Duration.ofDays(365);
+    private static final Duration METADATA_POLL = Duration.ofMillis(50);
 
     /** Returns once the broker serves every partition of {@link #TOPICS}, or throws. */
     @FunctionalInterface
@@ -61,8 +65,10 @@ public final class BridgeServer implements Service {
     private final Supplier<Producer<byte[], byte[]>> producerFactory;
     private final MeterRegistry registry;
     private final TopicCheck topicCheck;
+    private final Duration deliveryTimeout;
     private final BridgeMeters meters;
     private Producer<byte[], byte[]> producer;
+    private RecordSender sender;
     private KafkaClientMetrics producerMetrics;
     private volatile Health readiness = Health.down("not started");
 
@@ -72,11 +78,16 @@ public final class BridgeServer implements Service {
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private ChannelGroup clients;
+    private InFlightBytes inFlight;
     private Channel listener;
 
     /** Resolves the settings now, so that a bad one fails before anything starts; connects to Kafka in {@link #start}. */
     public BridgeServer(final BridgeConfig config, final ServiceContext context) {
-        this(config, context, producerFactory(producerSettings(config)),
+        this(config, context, producerSettings(config));
+    }
+
+    private BridgeServer(final BridgeConfig config, final ServiceContext context, final Map<String, Object> producerSettings) {
+        this(config, context, producerFactory(producerSettings), deliveryTimeout(producerSettings),
                 timeout -> {
                     try (Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
                         TopicSetup.awaitServed(admin, TOPICS, timeout);
@@ -87,6 +98,12 @@ public final class BridgeServer implements Service {
     /** For tests: a stand-in producer, and a stand-in for asking the broker about the topics. */
     BridgeServer(final BridgeConfig config, final ServiceContext context, final Supplier<Producer<byte[], byte[]>> producerFactory,
                  final TopicCheck topicCheck) {
+        this(config, context, producerFactory, Duration.ofMinutes(2), topicCheck);
+    }
+
+    private BridgeServer(final BridgeConfig config, final ServiceContext context, final Supplier<Producer<byte[], byte[]>> producerFactory,
+                         final Duration deliveryTimeout, final TopicCheck topicCheck) {
+        this.deliveryTimeout = deliveryTimeout;
         this.config = config;
         this.producerFactory = producerFactory;
         this.topicCheck = topicCheck;
@@ -98,14 +115,38 @@ public final class BridgeServer implements Service {
         return () -> new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    private static Duration deliveryTimeout(final Map<String, Object> settings) {
+        return Duration.ofMillis((Integer) producerSetting(settings, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ConfigDef.Type.INT));
+    }
+
+    private static Object producerSetting(final Map<String, Object> settings, final String name, final ConfigDef.Type type) {
+        return ConfigDef.parseType(name, settings.getOrDefault(name, ProducerConfig.configDef().defaultValues().get(name)), type);
+    }
+
+    /** @throws ConfigException when --max-bytes-in-flight does not fit twice in the producer's buffer.memory */
     static Map<String, Object> producerSettings(final BridgeConfig config) {
         final Map<String, Object> settings = clientSettings(config, ProducerConfig.configNames());
         // Not the user's to weaken: every acknowledged line is in the log, once.
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        // send() runs on an event loop, which must never wait: the metadata of both topics is
+        // fetched at start, --max-bytes-in-flight keeps the buffer from filling, and should it
+        // fill all the same, the send fails at once (counted, logged, its connection closed)
+        // instead of stalling every client of that event loop for up to a minute.
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        // A topic not written for this long leaves the producer's metadata, and the next send to
+        // it would then need a fetch, which a send that never waits cannot make: raw-lines-dlq
+        // may see no line for days.
+        settings.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_KEPT.toMillis());
         // Tuning, which --kafka-config may change.
         settings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         settings.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        final long buffer = (Long) producerSetting(settings, ProducerConfig.BUFFER_MEMORY_CONFIG, ConfigDef.Type.LONG);
+        if (config.maxBytesInFlight() > buffer / 2) {
+            throw new ConfigException(BridgeConfig.MAX_BYTES_IN_FLIGHT, config.maxBytesInFlight(),
+                    "must be at most half the producer's buffer.memory (" + buffer + "): raise buffer.memory"
+                            + " (STREAMAVG_KAFKA_BUFFER_MEMORY) or lower it");
+        }
         return settings;
     }
 
@@ -124,6 +165,7 @@ public final class BridgeServer implements Service {
             }
             started = true;
             producer = producerFactory.get();
+            sender = new RecordSender(producer, deliveryTimeout, meters);
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             readiness = Health.down("waiting for partitions of " + String.join(" and ", TOPICS) + " to be served");
@@ -132,8 +174,7 @@ public final class BridgeServer implements Service {
             // Producing right after the topics were created can lose idempotent batches
             // (KAFKA-15591): no client is accepted before the broker serves every partition.
             topicCheck.awaitServed(TOPICS_TIMEOUT);
-            // Fetch the producer's metadata now rather than in the first send, on an event loop.
-            TOPICS.forEach(producer::partitionsFor);
+            awaitProducerMetadata(TOPICS_TIMEOUT);
             listen(onFatal);
         } catch (Exception e) {
             synchronized (this) {
@@ -146,6 +187,27 @@ public final class BridgeServer implements Service {
         LOG.info("Bridge listening on port {}, publishing to {}", port(), Topics.RAW_LINES);
     }
 
+    /**
+     * Sends never wait for metadata (max.block.ms is 0), so the producer must hold both topics'
+     * before the first client: each call that finds them missing asks for them and fails at once.
+     */
+    private void awaitProducerMetadata(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        for (final String topic : TOPICS) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new StartupException("the producer did not get the metadata of " + topic + " within " + timeout, e);
+                    }
+                    Thread.sleep(METADATA_POLL.toMillis()); // polls the producer's metadata; nothing to wait on
+                }
+            }
+        }
+    }
+
     private synchronized void listen(final Consumer<Throwable> onFatal) throws InterruptedException {
         if (closed) {
             throw new IllegalStateException("closed while starting");
@@ -153,12 +215,13 @@ public final class BridgeServer implements Service {
         acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         clients = new DefaultChannelGroup("bridge-clients", GlobalEventExecutor.INSTANCE);
+        inFlight = new InFlightBytes(config.maxBytesInFlight(), clients, meters);
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
                 // A FIN then reaches the framer as an event, so it can tell a clean end from a reset.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new BridgeChannelInitializer(producer, meters, clients, ConnectionRules.of(config)));
+                .childHandler(new BridgeChannelInitializer(sender, meters, clients, inFlight, ConnectionRules.of(config)));
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         } catch (Exception e) {
@@ -214,6 +277,16 @@ public final class BridgeServer implements Service {
         return meters.snapshot();
     }
 
+    /** Bytes sent to Kafka and not yet answered; 0 before start. */
+    synchronized long bytesInFlight() {
+        return inFlight == null ? 0 : inFlight.bytes();
+    }
+
+    /** Whether every client is paused by back-pressure now. */
+    synchronized boolean pausedByBackPressure() {
+        return inFlight != null && inFlight.paused();
+    }
+
     /**
      * Stops accepting, closes the connections (an unterminated line in flight is dropped), then
      * closes the producer, which waits up to {@link ServiceRunner#CLOSE_TIMEOUT} for every line
@@ -250,6 +323,7 @@ public final class BridgeServer implements Service {
         // close(timeout) is the bounded flush: a plain flush() first could wait out
         // delivery.timeout.ms (2 minutes by default) while the broker is away.
         if (producer != null) {
+            sender.close();
             producer.close(ServiceRunner.CLOSE_TIMEOUT);
             producerMetrics.close();
         }

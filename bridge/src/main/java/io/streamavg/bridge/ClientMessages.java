@@ -13,6 +13,11 @@ final class ClientMessages {
     private ClientMessages() {
     }
 
+    /** In acknowledged mode: Kafka has acknowledged the first {@code lines} lines of the connection. */
+    static ByteBuf ok(final long lines) {
+        return Unpooled.copiedBuffer("ok " + lines + "\n", StandardCharsets.US_ASCII);
+    }
+
     /** The last line before the bridge closes a connection: {@code error <sentence>}. */
     static ByteBuf error(final String reason) {
         return Unpooled.copiedBuffer("error " + reason + "\n", StandardCharsets.UTF_8);

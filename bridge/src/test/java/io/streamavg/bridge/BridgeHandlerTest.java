@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.streamavg.testkit.Eventually;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -21,24 +22,33 @@ class BridgeHandlerTest {
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final BridgeMeters tally = new BridgeMeters(new SimpleMeterRegistry());
-    private final BridgeChannelInitializer initializer = new BridgeChannelInitializer(producer, tally,
-            new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), TestRules.with("max-line-bytes", "100", "max-connections", "2"));
+    private final TestConnections connections = new TestConnections(producer, tally,
+            "max-line-bytes", "100", "max-connections", "2", "max-bytes-in-flight", "1024");
+    private final BridgeChannelInitializer initializer = connections.initializer;
 
     private static void writeLines(final EmbeddedChannel channel, final int lines) {
         channel.writeInbound(Unpooled.copiedBuffer("1,2\n".repeat(lines), UTF_8));
     }
 
     @Test
-    void shouldCountFailedSendAsFailureNotAsPublishedWhenKafkaRejectsIt() {
+    void shouldCountFailedSendAndCloseItsConnectionSayingWhyWhenKafkaRejectsIt() {
         final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        final EmbeddedChannel other = new EmbeddedChannel(initializer);
         writeLines(channel, 3);
+        writeLines(other, 1);
 
         assertThat(producer.completeNext()).isTrue();
-        assertThat(producer.errorNext(new TimeoutException("expired in the producer's buffer"))).isTrue();
+        assertThat(producer.errorNext(new TimeoutException("Expiring 1 record(s) for raw-lines-0: 120000 ms has passed"))).isTrue();
         assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+        channel.runPendingTasks();
 
-        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(3, 2, 1, 0, 0, 0, 0, 1));
-        assertThat(channel.isOpen()).isTrue();
+        assertThat(text(channel.readOutbound())).isEqualTo(
+                "error Kafka did not acknowledge a line of this connection: Expiring 1 record(s) for raw-lines-0: 120000 ms has passed\n");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(other.isOpen()).isTrue();
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(4, 3, 1, 0, 0, 0, 0, 1));
+        assertThat(connections.inFlight.bytes()).isZero();
     }
 
     @Test
@@ -47,28 +57,61 @@ class BridgeHandlerTest {
         writeLines(channel, 2);
 
         assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(2, 0, 0, 0, 0, 0, 0, 1));
+        assertThat(connections.inFlight.bytes()).isEqualTo(2 * (InFlightBytes.RECORD_OVERHEAD + 3));
         assertThat(channel.isOpen()).isTrue();
     }
 
     @Test
-    void shouldStopReadingWhenTooManySendsAreUnansweredAndResumeWhenHalfAreAnswered() {
-        final EmbeddedChannel channel = new EmbeddedChannel(initializer);
-        writeLines(channel, BridgeHandler.MAX_UNACKNOWLEDGED - 1);
-        assertThat(channel.config().isAutoRead()).isTrue();
+    void shouldStopReadingOnEveryConnectionAtTheBoundAndResumeAllAtHalfOfIt() {
+        final int lineCost = InFlightBytes.RECORD_OVERHEAD + "1,2".length();
+        final int toReachBound = (1024 + lineCost - 1) / lineCost;
+        final TestConnections bounded = new TestConnections(producer, tally, "max-bytes-in-flight", "1024");
+        // Ids of their own: EmbeddedChannels share one by default, and a channel group holds one channel per id.
+        final EmbeddedChannel writer = new EmbeddedChannel(DefaultChannelId.newInstance(), bounded.initializer);
+        final EmbeddedChannel quiet = new EmbeddedChannel(DefaultChannelId.newInstance(), bounded.initializer);
+        writeLines(writer, toReachBound - 1);
+        assertThat(writer.config().isAutoRead()).isTrue();
+        assertThat(quiet.config().isAutoRead()).isTrue();
 
-        writeLines(channel, 1);
-        assertThat(channel.config().isAutoRead()).isFalse();
+        writeLines(writer, 1);
+        assertThat(writer.config().isAutoRead()).isFalse();
+        assertThat(quiet.config().isAutoRead()).isFalse();
+        assertThat(bounded.inFlight.paused()).isTrue();
+        final EmbeddedChannel late = new EmbeddedChannel(DefaultChannelId.newInstance(), bounded.initializer);
+        assertThat(late.config().isAutoRead()).as("a client arriving now starts paused").isFalse();
 
-        for (int i = 0; i < BridgeHandler.MAX_UNACKNOWLEDGED - BridgeHandler.RESUME_AT - 1; i++) {
-            producer.completeNext();
+        final int toResume = toReachBound - 512 / lineCost;
+        for (int i = 0; i < toResume - 1; i++) {
+            assertThat(producer.completeNext()).isTrue();
         }
-        channel.runPendingTasks();
-        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(writer.config().isAutoRead()).isFalse();
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(bounded.inFlight.bytes()).isLessThanOrEqualTo(512);
+        assertThat(writer.config().isAutoRead()).isTrue();
+        assertThat(quiet.config().isAutoRead()).isTrue();
+        assertThat(late.config().isAutoRead()).isTrue();
+        assertThat(tally.snapshot().published()).isEqualTo(toResume);
+    }
 
-        producer.completeNext();
-        channel.runPendingTasks();
-        assertThat(channel.config().isAutoRead()).isTrue();
-        assertThat(tally.snapshot().published()).isEqualTo(BridgeHandler.MAX_UNACKNOWLEDGED - BridgeHandler.RESUME_AT);
+    @Test
+    void shouldKeepLinesTheProducerCannotQueueAtOnceAndSendThemInOrderWhenItCan() {
+        final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+        // What a producer that never waits says while it has no metadata (after a rebootstrap).
+        producer.sendException = new org.apache.kafka.common.errors.TimeoutException("Topic raw-lines not present in metadata after 0 ms.");
+        channel.writeInbound(Unpooled.copiedBuffer("1\n2\n3\n", UTF_8));
+        assertThat(producer.history()).isEmpty();
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(3, 0, 0, 0, 0, 0, 0, 1));
+        assertThat(tally.parked.count()).isEqualTo(3);
+
+        producer.sendException = null;
+        Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(producer.history()).hasSize(3));
+        assertThat(producer.history()).extracting(record -> new String(record.value(), UTF_8)).containsExactly("1", "2", "3");
+        while (producer.completeNext()) {
+            // answer every send
+        }
+        assertThat(tally.snapshot()).isEqualTo(new BridgeCounters(3, 3, 0, 0, 0, 0, 0, 1));
+        assertThat(connections.inFlight.bytes()).isZero();
+        assertThat(channel.isOpen()).isTrue();
     }
 
     @Test
@@ -98,8 +141,7 @@ class BridgeHandlerTest {
 
     @Test
     void shouldCloseAClientSayingWhyWhenItSendsNothingForTheIdleTimeout() {
-        final EmbeddedChannel channel = new EmbeddedChannel(new BridgeChannelInitializer(producer, tally,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), TestRules.with("idle-timeout", "60")));
+        final EmbeddedChannel channel = new EmbeddedChannel(new TestConnections(producer, tally, "idle-timeout", "60").initializer);
         channel.advanceTimeBy(59, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         writeLines(channel, 1);
@@ -116,8 +158,7 @@ class BridgeHandlerTest {
 
     @Test
     void shouldNotCloseAClientAsIdleWhileItsReadingIsPaused() {
-        final EmbeddedChannel channel = new EmbeddedChannel(new BridgeChannelInitializer(producer, tally,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), TestRules.with("idle-timeout", "60")));
+        final EmbeddedChannel channel = new EmbeddedChannel(new TestConnections(producer, tally, "idle-timeout", "60").initializer);
         channel.config().setAutoRead(false);
         channel.advanceTimeBy(200, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();

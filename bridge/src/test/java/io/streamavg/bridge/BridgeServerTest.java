@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,24 @@ class BridgeServerTest {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, "20",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
+                ProducerConfig.METADATA_MAX_IDLE_CONFIG, Duration.ofDays(365).toMillis()));
+    }
+
+    @Test
+    void shouldRefuseABoundOnBytesInFlightOverHalfTheProducersBuffer() {
+        final BridgeConfig tooMuch = new BridgeConfig(CommandLine.parse(BridgeConfig.DEFINITION,
+                List.of("--bootstrap-servers", "kafka:9092", "--max-bytes-in-flight", "20000000"),
+                Map.of("STREAMAVG_KAFKA_BUFFER_MEMORY", "30000000")));
+
+        assertThatThrownBy(() -> BridgeServer.producerSettings(tooMuch))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 20000000 for configuration max-bytes-in-flight: must be at most half the producer's"
+                        + " buffer.memory (30000000): raise buffer.memory (STREAMAVG_KAFKA_BUFFER_MEMORY) or lower it");
+        final BridgeConfig fits = new BridgeConfig(CommandLine.parse(BridgeConfig.DEFINITION,
+                List.of("--bootstrap-servers", "kafka:9092", "--max-bytes-in-flight", "20000000"),
+                Map.of("STREAMAVG_KAFKA_BUFFER_MEMORY", "40000000")));
+        assertThat(BridgeServer.producerSettings(fits)).containsEntry(ProducerConfig.BUFFER_MEMORY_CONFIG, "40000000");
     }
 }

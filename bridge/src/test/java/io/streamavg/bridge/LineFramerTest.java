@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.streamavg.wire.DeadLetterHeaders;
 import io.streamavg.wire.RejectReason;
 import io.streamavg.wire.Topics;
@@ -30,8 +28,7 @@ class LineFramerTest {
     private final BridgeMeters tally = new BridgeMeters(new SimpleMeterRegistry());
 
     private EmbeddedChannel connect(final int maxLineBytes) {
-        return new EmbeddedChannel(new BridgeChannelInitializer(producer, tally,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), TestRules.with("max-line-bytes", String.valueOf(maxLineBytes))));
+        return new EmbeddedChannel(new TestConnections(producer, tally, "max-line-bytes", String.valueOf(maxLineBytes)).initializer);
     }
 
     private static void write(final EmbeddedChannel channel, final byte[] bytes, final int chunk) {

@@ -91,12 +91,9 @@ class ComposeFileTest {
 
     @Test
     void shouldCreateTheTopicsTheServicesExpect() {
-        final String script = service("topics").path("command").path(0).asText();
         final Map<String, NewTopic> created = new TreeMap<>();
-        final Matcher line = TOPIC_COMMAND.matcher(script);
-        while (line.find()) {
-            final List<String> args = List.of(line.group(1).trim().split("\\s+"));
-            assertThat(args).as("kafka-topics.sh %s", line.group(1)).contains("--create", "--if-not-exists");
+        for (final List<String> args : topicCommands()) {
+            assertThat(args).as("kafka-topics.sh %s", args).contains("--create", "--if-not-exists");
             assertThat(value(args, "--bootstrap-server")).isEqualTo(Optional.of("kafka:9092"));
             final String topic = value(args, "--topic").orElseThrow();
             final Map<String, String> configs = new TreeMap<>();
@@ -200,6 +197,17 @@ class ComposeFileTest {
             }
         });
         return services;
+    }
+
+    /** The arguments of each kafka-topics.sh line of the topics service's script, as written. */
+    static List<List<String>> topicCommands() {
+        final List<List<String>> commands = new ArrayList<>();
+        final Matcher line = TOPIC_COMMAND.matcher(service("topics").path("command").path(0).asText());
+        while (line.find()) {
+            commands.add(List.of(line.group(1).trim().split("\\s+")));
+        }
+        assertThat(commands).as("kafka-topics.sh lines of the topics service").isNotEmpty();
+        return commands;
     }
 
     private static JsonNode service(final String name) {

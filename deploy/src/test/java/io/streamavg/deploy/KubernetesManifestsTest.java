@@ -40,7 +40,6 @@ class KubernetesManifestsTest {
 
     /** The namespace the pods are imagined in: the manifests name none, and must work in any. */
     private static final String NAMESPACE = "streams";
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
     private static final Pattern DOCKERFILE_USER = Pattern.compile("(?m)^USER (\\d+)(?::(\\d+))?\\s*$");
 
     private static List<JsonNode> base;
@@ -279,9 +278,7 @@ class KubernetesManifestsTest {
     }
 
     private static JsonNode object(final List<JsonNode> rendered, final String kind, final String name) {
-        return rendered.stream()
-                .filter(object -> object.path("kind").asText().equals(kind) && object.path("metadata").path("name").asText().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in the rendered manifests"));
+        return Pods.object(rendered, kind, name);
     }
 
     private static List<JsonNode> workloads() {
@@ -304,17 +301,15 @@ class KubernetesManifestsTest {
     }
 
     private static String where(final JsonNode workload) {
-        return workload.path("kind").asText() + " " + workload.path("metadata").path("name").asText();
+        return Pods.where(workload);
     }
 
     private static JsonNode container(final JsonNode workload) {
-        final JsonNode containers = workload.path("spec").path("template").path("spec").path("containers");
-        assertThat(containers.size()).as("%s: containers", where(workload)).isEqualTo(1);
-        return containers.get(0);
+        return Pods.container(workload);
     }
 
     private static String command(final JsonNode workload) {
-        return container(workload).path("args").path(0).asText();
+        return Pods.command(workload);
     }
 
     private static boolean selects(final JsonNode selector, final JsonNode workload) {
@@ -365,55 +360,10 @@ class KubernetesManifestsTest {
     // A container's start, as the kubelet makes it.
 
     private static String podName(final JsonNode workload, final int ordinal) {
-        final String name = workload.path("metadata").path("name").asText();
-        return workload.path("kind").asText().equals("StatefulSet") ? name + "-" + ordinal : name + "-6c4f9d7b8-x" + ordinal + "k2p";
+        return Pods.name(workload, ordinal);
     }
 
-    /** The pod's command and environment: envFrom first, then env in order, $(VAR) expanded from what came before. */
     private static ServiceLaunch launch(final JsonNode workload, final int ordinal) {
-        final JsonNode container = container(workload);
-        final String pod = podName(workload, ordinal);
-        final Map<String, String> env = new LinkedHashMap<>();
-        for (final JsonNode source : container.path("envFrom")) {
-            if (source.has("configMapRef")) {
-                object(base, "ConfigMap", source.path("configMapRef").path("name").asText()).path("data")
-                        .fields().forEachRemaining(entry -> env.put(entry.getKey(), entry.getValue().asText()));
-            } else if (source.has("secretRef")) {
-                // The user's Secret: the example shows what it holds.
-                assertThat(source.path("secretRef").path("name").asText()).as("%s: the Secret of k8s/kafka-secret.example.yaml", where(workload))
-                        .isEqualTo(exampleSecret.path("metadata").path("name").asText());
-                exampleSecret.path("stringData").fields().forEachRemaining(entry -> env.put(entry.getKey(), entry.getValue().asText()));
-            } else {
-                throw new AssertionError(where(workload) + ": an envFrom source of unknown kind: " + source);
-            }
-        }
-        for (final JsonNode variable : container.path("env")) {
-            final String value;
-            if (variable.has("value")) {
-                value = expand(variable.path("value").asText(), env);
-            } else {
-                final String field = variable.path("valueFrom").path("fieldRef").path("fieldPath").asText();
-                value = switch (field) {
-                    case "metadata.name" -> pod;
-                    case "metadata.namespace" -> NAMESPACE;
-                    default -> throw new AssertionError(where(workload) + ": variable " + variable.path("name").asText()
-                            + " from an unknown source: " + variable.path("valueFrom"));
-                };
-            }
-            env.put(variable.path("name").asText(), value);
-        }
-        return new ServiceLaunch(where(workload) + " (pod " + pod + ")", command(workload), env);
-    }
-
-    private static String expand(final String value, final Map<String, String> defined) {
-        final Matcher reference = REFERENCE.matcher(value);
-        final StringBuilder out = new StringBuilder();
-        while (reference.find()) {
-            final String name = reference.group(1);
-            assertThat(defined).as("$(%s) in '%s' refers to a variable defined before it", name, value).containsKey(name);
-            reference.appendReplacement(out, Matcher.quoteReplacement(defined.get(name)));
-        }
-        reference.appendTail(out);
-        return out.toString();
+        return Pods.launch(base, exampleSecret, workload, ordinal, NAMESPACE);
     }
 }

@@ -66,8 +66,6 @@ public final class LocalStack implements Service {
     public void start(final Consumer<Throwable> onFatal) throws Exception {
         // Not synchronized with close(): Ctrl-C during start-up must not wait for start-up to end.
         // close() stops every part, started or not, and a part closed first refuses to start.
-        // Before anything is started: a --db that cannot be used stops the start at once.
-        sink.openDatabase();
         if (brokerPort != 0) {
             // Before the broker or the topology touch the folder: a second stack on it would
             // corrupt the running one's broker (see DataDirLock).
@@ -79,6 +77,9 @@ public final class LocalStack implements Service {
                 }
                 dataDirLock = lock;
             }
+            // Before the broker starts, so that a --db that cannot be used stops local at once; after
+            // the lock, so that a second local's --reset-db cannot empty the running one's database.
+            sink.openDatabase();
             final EmbeddedKafkaBroker started;
             try {
                 started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), brokerPort);

@@ -3,11 +3,16 @@ package io.streamavg.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamavg.bridge.BridgeConfig;
 import io.streamavg.runtime.CommandLine;
 import io.streamavg.runtime.KafkaClientSettings;
+import io.streamavg.sink.SinkConfig;
+import io.streamavg.topology.StatsTopologyConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +46,30 @@ class LocalConfigTest {
                 .hasMessageContaining("--bootstrap-servers");
         assertThatThrownBy(() -> local("--state-dir", "s")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--state-dir");
+    }
+
+    /**
+     * local takes one value per option name and hands it to every service declaring that name: two
+     * services declaring one name differently (once --window-retention was milliseconds in the
+     * topology and 7d in the sink) would get a value one of them refuses.
+     */
+    @Test
+    void shouldFindEveryOptionDeclaredAlikeByTheServicesSharingItsName() {
+        final List<ConfigDef> services = List.of(BridgeConfig.DEFINITION, StatsTopologyConfig.DEFINITION, SinkConfig.DEFINITION);
+        for (final ConfigDef one : services) {
+            for (final ConfigDef other : services) {
+                one.configKeys().forEach((name, key) -> {
+                    final ConfigDef.ConfigKey same = other.configKeys().get(name);
+                    if (same != null) {
+                        assertThat(same.type).as(name).isEqualTo(key.type);
+                        assertThat(same.defaultValue).as(name).isEqualTo(key.defaultValue);
+                    }
+                });
+            }
+        }
+        // A local start with every default reaches each service without a refused value.
+        final LocalConfig defaults = local();
+        assertThat(defaults.sink("127.0.0.1:1").windowRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.topology("127.0.0.1:1").windowStoreRetention()).isEqualTo(Duration.ofDays(1));
     }
 }

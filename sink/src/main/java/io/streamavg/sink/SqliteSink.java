@@ -155,6 +155,7 @@ public final class SqliteSink implements Service {
                     SinkConfig.RESET_DB, config.db().toAbsolutePath(), topics.both());
         }
         database = opened;
+        readiness = Health.down("not started yet (" + config.db() + " is open)");
     }
 
     @Override
@@ -191,6 +192,9 @@ public final class SqliteSink implements Service {
         // The topology writes in transactions: aborted statistics must never reach the table.
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A topic the sink subscribes to before the topology made it (window-averages, from an older
+        // topology) must not be created with the broker's defaults: it would never be compacted.
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return settings;
     }
 
@@ -275,16 +279,18 @@ public final class SqliteSink implements Service {
                 retentionCutoff(now));
         final long started = System.nanoTime();
         final SinkDatabase.Written written = applyUntilWritten(batch);
-        meters.batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        final long took = System.nanoTime() - started;
         sourcesToStore.keySet().removeAll(sources.keySet());
         nextRetentionSweep = now.plus(RETENTION_SWEEP);
+        meters.rowsDeleted.increment(written.deleted());
         if (records.isEmpty()) {
+            // A retention sweep alone: not a batch of records.
             return;
         }
+        meters.batchDuration.record(took, TimeUnit.NANOSECONDS);
         meters.batches.increment();
         meters.batchSize.record(records.count());
         meters.rowsUpserted.increment(written.upserted());
-        meters.rowsDeleted.increment(written.deleted());
         LOG.debug("Applied {} records as {} changes ({}); next offsets {}", records.count(), averages.size() + windows.size(),
                 written, nextOffsets);
         final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();

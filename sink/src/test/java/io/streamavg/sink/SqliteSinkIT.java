@@ -145,6 +145,38 @@ class SqliteSinkIT {
     }
 
     @Test
+    void shouldWriteAColumnOnceABatchWithItsNewestValueWhenTheBatchHoldsManyUpdatesOfIt() throws Exception {
+        final String topic = createTopic("column-averages-folded");
+        final Path db = dir.resolve("processed_data.db");
+        SinkDatabase.open(db, SynchronousMode.NORMAL).close();
+        execute(db,
+                "CREATE TABLE writes (n INTEGER NOT NULL)",
+                "INSERT INTO writes VALUES (0)",
+                "CREATE TRIGGER count_inserts AFTER INSERT ON averages BEGIN UPDATE writes SET n = n + 1; END",
+                "CREATE TRIGGER count_updates AFTER UPDATE ON averages BEGIN UPDATE writes SET n = n + 1; END",
+                "CREATE TRIGGER count_deletes AFTER DELETE ON averages BEGIN UPDATE writes SET n = n + 1000000; END");
+        final int updates = 200;
+        for (int n = 1; n <= updates; n++) {
+            send(topic, "0", new ColumnStats("0", n, 2.0 * n, 2.0, 2.0, 2.0, 0.0), n);
+        }
+
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        final SqliteSink sink = new SqliteSink(config(db, "folded"), context(), topics(topic), Clock.systemUTC());
+        try {
+            sink.start(fatal::set);
+            Eventually.assertWithin(TIMEOUT, () -> assertThat(storedOffsets(db, topic)).isEqualTo(produced));
+        } finally {
+            sink.close();
+        }
+        assertThat(fatal.get()).isNull();
+        assertThat(orderedRows(db)).containsExactly(new Row("0", 2.0, updates, 2.0 * updates, 2.0, 2.0, 0.0, "2026-03-01T10:03:20Z"));
+        // One write per batch, updates in place (no delete): the 200 updates were folded.
+        final long batches = sink.counters().batchesApplied();
+        assertThat(query(db, "SELECT n FROM writes")).containsExactly(List.of((int) batches));
+        assertThat(batches).isLessThan(updates);
+    }
+
+    @Test
     void shouldSkipAndCountARecordWhenItsValueIsNotJson() throws Exception {
         final String topic = createTopic("column-averages-not-json");
         final Path db = dir.resolve("processed_data.db");

@@ -4,7 +4,11 @@ import io.javalin.http.Context;
 import io.streamavg.runtime.Health;
 import io.streamavg.runtime.HttpRoutes;
 import io.streamavg.wire.ColumnStats;
+import io.streamavg.wire.Topics;
 import io.streamavg.wire.WindowStats;
+import io.streamavg.wire.WindowStatsSerde;
+import io.javalin.http.ContentType;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,23 +66,27 @@ final class AveragesRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AveragesRoutes.class);
     private static final StringSerializer KEYS = new StringSerializer();
+    private static final WindowStatsSerde WINDOW_JSON = new WindowStatsSerde();
 
     private final TopologyService service;
     private final String totalsTopic;
     private final PeerClient peers;
     private final Duration windowSize;
+    private final Duration windowRetention;
     private final Clock clock;
 
     /**
      * @param totalsTopic the topic whose partitions are the store's (see {@link StatsTopology#totalsTopic})
      * @param windowSize the size of the windows in {@link StatsTopology#WINDOW_STATS_STORE}
+     * @param windowRetention how long that store keeps them
      */
     AveragesRoutes(final TopologyService service, final String totalsTopic, final PeerClient peers, final Duration windowSize,
-                   final Clock clock) {
+                   final Duration windowRetention, final Clock clock) {
         this.service = service;
         this.totalsTopic = totalsTopic;
         this.peers = peers;
         this.windowSize = windowSize;
+        this.windowRetention = windowRetention;
         this.clock = clock;
     }
 
@@ -140,7 +148,8 @@ final class AveragesRoutes {
         }
         final KafkaStreams streams = running();
         if (partitionText != null) {
-            foundWindows(ctx, column, LocalWindowStats.get(streams, partitionNumber(partitionText), column, from, to, windowSize));
+            foundWindows(ctx, column, LocalWindowStats.get(streams, partitionNumber(partitionText), column, from, to, windowSize,
+                    windowRetention, clock.instant()));
             return;
         }
         final KeyQueryMetadata owner = streams.queryMetadataForKey(StatsTopology.WINDOW_STATS_STORE, column, KEYS);
@@ -148,7 +157,8 @@ final class AveragesRoutes {
             throw new StatsUnavailableException("no instance holds the windows of column '" + column + "' at the moment");
         }
         if (owner.activeHost().equals(service.applicationServer())) {
-            foundWindows(ctx, column, LocalWindowStats.get(streams, owner.partition(), column, from, to, windowSize));
+            foundWindows(ctx, column, LocalWindowStats.get(streams, owner.partition(), column, from, to, windowSize,
+                    windowRetention, clock.instant()));
         } else {
             relay(ctx, peers.windows(owner.activeHost(), column, owner.partition(), from, to));
         }
@@ -168,7 +178,18 @@ final class AveragesRoutes {
 
     private static void foundWindows(final Context ctx, final String column, final Optional<List<WindowStats>> windows) {
         if (windows.isPresent()) {
-            ctx.json(windows.get());
+            // Through the wire's serde, not Javalin's mapper: the instants must be the ISO-8601 text
+            // window-averages carries, which Javalin's mapper cannot write.
+            final ByteArrayOutputStream json = new ByteArrayOutputStream();
+            json.write('[');
+            for (final WindowStats window : windows.get()) {
+                if (json.size() > 1) {
+                    json.write(',');
+                }
+                json.writeBytes(WINDOW_JSON.serialize(Topics.WINDOW_AVERAGES, window));
+            }
+            json.write(']');
+            ctx.contentType(ContentType.APPLICATION_JSON).result(json.toByteArray());
         } else {
             ctx.status(404).json(new QueryError("no windows for column '" + column + "'", column));
         }

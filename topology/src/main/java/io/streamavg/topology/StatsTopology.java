@@ -36,12 +36,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * The statistics topology:
  * <pre>
  * raw-lines ─▶ fold-lines ─┬─ rejected lines, with the reason in headers ─▶ raw-lines-dlq
- *   (parse, fold into the  └─ per-task partials, one per column each commit interval
- *    task's partials, store     ─▶ repartition by column (column-partials)
- *    line-partials)             ─▶ merge into totals (store column-stats) ─▶ column-averages
- *                            └─ per-task window partials, one per column and window each commit interval
- *                                 ─▶ repartition by column (window-partials)
- *                                 ─▶ merge per window (store window-stats) ─▶ window-averages
+ *                          ├─ per-task partials, one per column each commit interval
+ *                          │    ─▶ repartition by column (column-partials)
+ *                          │    ─▶ merge into totals (store column-stats) ─▶ column-averages
+ *                          └─ per-task window partials, one per column and window each commit interval
+ *                               ─▶ repartition by column (window-partials)
+ *                               ─▶ merge per window (store window-stats) ─▶ window-averages
+ * fold-lines parses each line and folds it into its task's partials (store line-partials).
  * </pre>
  * Every stateful step and internal topic is named here, so that internal names cannot change by accident.
  * A record that a step fails on goes to raw-lines-dlq as well, through {@link DeadLetterOnError}.
@@ -129,7 +130,7 @@ public final class StatsTopology {
         // slower task's own; so its grace is the whole retention, not --window-grace: a partial a task
         // accepted is dropped only if its window is older than the store keeps anyway.
         final Duration size = config.windowSize();
-        final Duration retention = config.windowRetention();
+        final Duration retention = config.windowStoreRetention();
         StatsTopology.<String, RunningStats>typed(folded)
                 .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(WINDOW_PARTIALS_REPARTITION))
                 .groupByKey(Grouped.with("window-totals", Serdes.String(), statsSerde))

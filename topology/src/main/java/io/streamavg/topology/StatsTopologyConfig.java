@@ -28,7 +28,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String PARTITIONS = "partitions";
     public static final String WINDOW_SIZE = "window-size";
     public static final String WINDOW_GRACE = "window-grace";
-    public static final String WINDOW_RETENTION = "window-retention";
+    public static final String WINDOW_STORE_RETENTION = "window-store-retention";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -44,8 +44,14 @@ public final class StatsTopologyConfig extends AbstractConfig {
                     "Cell texts read as a missing value, like an empty cell (by default pandas' na_values), compared with the cell "
                             + "without the spaces around it, case included. Comma-separated, each token trimmed; replaces the default "
                             + "list, and an empty value turns them off. Numbers cannot be listed: they are always counted.")
-            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads in this instance.")
+            // Unset by default: one per processor (measured in docs/BENCHMARKS.md: on 2 cores, 2 threads
+            // beat 1; threads beyond the cores only add commits). Kafka's ConfigDef has no computed default.
+            .define(NUM_STREAM_THREADS, Type.INT, null, ConfigDef.LambdaValidator.with((name, value) -> {
+                if (value != null && (Integer) value < 1) {
+                    throw new ConfigException(name, value, "must be at least 1");
+                }
+            }, () -> "[1,...]"), Importance.MEDIUM,
+                    "Stream threads in this instance; unset, one per processor of the machine (what the JVM reports).")
             .define(STATE_DIR, Type.STRING, "streamavg-state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Folder of the local state stores (rebuilt from Kafka when lost).")
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
@@ -61,9 +67,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
             .define(WINDOW_GRACE, Type.LONG, 10_000L, Range.between(0L, 366L * 86_400_000L), Importance.MEDIUM,
                     "Milliseconds a window still takes lines after its end, in the time of the lines a task has read; a later line "
                             + "counts only in the cumulative statistics, and in streamavg_topology_late_lines_total.")
-            .define(WINDOW_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
-                    "Milliseconds windows are kept for /windows, after the newest; at least window-size + window-grace. "
-                            + "window-averages keeps them as long as the broker's retention.ms.");
+            .define(WINDOW_STORE_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
+                    "Milliseconds the topology's window store keeps windows for /windows, after the newest; at least window-size + "
+                            + "window-grace. window-averages keeps them as long as the broker's retention.ms, the sink's table for "
+                            + "its --window-retention.");
 
     private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
@@ -77,8 +84,8 @@ public final class StatsTopologyConfig extends AbstractConfig {
         final Object given = originals.get(DELIMITER);
         this.delimiter = delimiterOf(given == null ? getString(DELIMITER) : String.valueOf(given));
         checkNaValues(getList(NA_VALUES));
-        if (getLong(WINDOW_RETENTION) < getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) {
-            throw new ConfigException(WINDOW_RETENTION, getLong(WINDOW_RETENTION), "must be at least " + WINDOW_SIZE + " + "
+        if (getLong(WINDOW_STORE_RETENTION) < getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) {
+            throw new ConfigException(WINDOW_STORE_RETENTION, getLong(WINDOW_STORE_RETENTION), "must be at least " + WINDOW_SIZE + " + "
                     + WINDOW_GRACE + " (" + (getLong(WINDOW_SIZE) + getLong(WINDOW_GRACE)) + " ms)");
         }
         // Once, here: the topology and the instance both need them, and a bad client setting fails now.
@@ -98,10 +105,15 @@ public final class StatsTopologyConfig extends AbstractConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         // Kafka 5.0's default, and without it every start warns; there is no global state here.
         // The partition assignor reads its settings from the main consumer's, hence the prefixed copy.
+        // Each task reads one partition of one topic, so there is nothing to wait for to keep partitions
+        // in timestamp order; and with idling on, Kafka Streams 4.4 formats a "not ready" reason with
+        // String.format for every idle task on every pass of its loop: 22% of the stream thread in a
+        // profile (docs/BENCHMARKS.md), the merge tasks being idle between flushes.
+        props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // The safety net for bugs, unless a handler is passed through (e.g. Kafka's LogAndFail ones, to
@@ -124,6 +136,12 @@ public final class StatsTopologyConfig extends AbstractConfig {
         return false;
     }
 
+    /** As given, or one per processor. */
+    public int streamThreads() {
+        final Integer given = getInt(NUM_STREAM_THREADS);
+        return given == null ? Runtime.getRuntime().availableProcessors() : given;
+    }
+
     public char delimiter() {
         return delimiter;
     }
@@ -140,8 +158,8 @@ public final class StatsTopologyConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(WINDOW_GRACE));
     }
 
-    public Duration windowRetention() {
-        return Duration.ofMillis(getLong(WINDOW_RETENTION));
+    public Duration windowStoreRetention() {
+        return Duration.ofMillis(getLong(WINDOW_STORE_RETENTION));
     }
 
     /** The parser reads a number before it looks for NA tokens, so a numeric token would never match: refused rather than ignored. */

@@ -59,7 +59,7 @@ public final class TopologyService implements Service {
         this.meters = new TopologyMeters(registry);
         this.routes = context.routes();
         new AveragesRoutes(this, StatsTopology.totalsTopic(streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)),
-                new PeerClient(), config.windowSize(), Clock.systemUTC()).register(routes);
+                new PeerClient(), config.windowSize(), config.windowStoreRetention(), Clock.systemUTC()).register(routes);
         DashboardRoutes.register(routes);
     }
 

@@ -55,7 +55,7 @@ class AveragesRoutesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/averages", "/averages/0"})
+    @CsvSource({"/averages", "/averages/0", "/windows/0", "/windows/0?from=2026-11-25T12:00:00Z&to=2026-11-25T13:00:00Z"})
     void shouldAnswer503WithRetryAfterWhileTheInstanceIsNotRunning(final String path) throws Exception {
         final HttpResponse<String> answer = get(path);
 
@@ -84,7 +84,11 @@ class AveragesRoutesTest {
             "/averages?partition=1         | unknown query parameter 'partition'",
             "/averages/0?partition=x       | a partition is a number from 0, not 'x'",
             "/averages/0?partition=1&partition=2 | query parameter 'partition' given 2 times",
-            "/averages/0?pretty=true       | unknown query parameter 'pretty'"})
+            "/averages/0?pretty=true       | unknown query parameter 'pretty'",
+            "/windows/0?from=yesterday     | query parameter 'from' is not an ISO-8601 instant such as 2026-11-25T12:00:00Z: 'yesterday'",
+            "/windows/0?to=2026-13-01T00:00:00Z | query parameter 'to' is not an ISO-8601 instant such as 2026-11-25T12:00:00Z: '2026-13-01T00:00:00Z'",
+            "/windows/0?from=2026-11-25T12:00:00Z&to=2026-11-25T11:00:00Z | query parameter 'from' (2026-11-25T12:00:00Z) is after 'to' (2026-11-25T11:00:00Z)",
+            "/windows/0?since=x            | unknown query parameter 'since'"})
     void shouldAnswer400NamingTheMistakeInAMalformedRequest(final String path, final String error) throws Exception {
         final HttpResponse<String> answer = get(path);
 

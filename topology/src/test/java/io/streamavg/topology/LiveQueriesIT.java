@@ -3,6 +3,7 @@ package io.streamavg.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamavg.broker.EmbeddedKafkaBroker;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the runner does: either one answers for every column, its own and the other's, with pandas'
  * statistics, and says 503 rather than answer in part when the other cannot be reached.
  */
-@Timeout(120)
+@Timeout(300)
 class LiveQueriesIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(40);
@@ -136,13 +137,31 @@ class LiveQueriesIT {
                 final HttpResponse<String> unknown = instance.answer("/averages/x");
                 assertThat(unknown.statusCode()).isEqualTo(404);
                 assertThat(unknown.body()).isEqualTo("{\"error\":\"no statistics for column 'x'\",\"column\":\"x\"}");
+                // Every line was sent within the last hour, the default span of /windows: the column's
+                // windows hold its every line between them.
+                for (final ColumnStats expected : all) {
+                    Eventually.assertWithin(DEADLINE, () -> {
+                        final HttpResponse<String> windows = instance.answer("/windows/" + expected.column());
+                        assertThat(windows.statusCode()).as("GET /windows/%s: %s", expected.column(), windows.body()).isEqualTo(200);
+                        long count = 0;
+                        for (final JsonNode window : tree(windows.body())) {
+                            assertThat(window.get("column").textValue()).isEqualTo(expected.column());
+                            count += window.get("count").longValue();
+                        }
+                        assertThat(count).as("lines in the windows of %s", expected.column()).isEqualTo(expected.count());
+                    });
+                }
+                final HttpResponse<String> noWindows = instance.answer("/windows/x");
+                assertThat(noWindows.statusCode()).isEqualTo(404);
+                assertThat(noWindows.body()).isEqualTo("{\"error\":\"no windows for column 'x'\",\"column\":\"x\"}");
             }
 
             // The second's stream threads run on, but nobody reaches its HTTP: its columns cannot be
             // answered, and neither can the whole table.
             second.http.close();
             final Map<HostInfo, Set<String>> owners = owners(first, iris.columns().keySet());
-            for (final String path : List.of("/averages", "/averages/" + owners.get(second.address()).iterator().next())) {
+            final String theirs = owners.get(second.address()).iterator().next();
+            for (final String path : List.of("/averages", "/averages/" + theirs, "/windows/" + theirs)) {
                 final HttpResponse<String> refused = first.get(path);
                 assertThat(refused.statusCode()).as(path).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).as(path).hasValue(AveragesRoutes.RETRY_AFTER_SECONDS);
@@ -172,6 +191,14 @@ class LiveQueriesIT {
             for (final Future<RecordMetadata> send : sent) {
                 send.get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private static JsonNode tree(final String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
         }
     }
 

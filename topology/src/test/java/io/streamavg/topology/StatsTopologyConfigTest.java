@@ -114,4 +114,22 @@ class StatsTopologyConfigTest {
 
         assertThat(props).containsEntry("num.standby.replicas", "1").containsEntry("producer.linger.ms", "20");
     }
+
+    @Test
+    void shouldRunOneStreamThreadPerProcessorUnlessTold() {
+        final StatsTopologyConfig unset = new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1"));
+        final StatsTopologyConfig two = new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1", StatsTopologyConfig.NUM_STREAM_THREADS, "2"));
+
+        assertThat(unset.streamsProperties().get("num.stream.threads")).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(two.streamsProperties().get("num.stream.threads")).isEqualTo(2);
+        assertThatThrownBy(() -> new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1", StatsTopologyConfig.NUM_STREAM_THREADS, "0")))
+                .hasMessageContaining("num-stream-threads");
+    }
+
+    @Test
+    void shouldRefuseAWindowRetentionShorterThanAWindowAndItsGrace() {
+        assertThatThrownBy(() -> new StatsTopologyConfig(Map.of("bootstrap-servers", "x:1",
+                StatsTopologyConfig.WINDOW_SIZE, "60000", StatsTopologyConfig.WINDOW_STORE_RETENTION, "65000")))
+                .hasMessageContaining("window-store-retention").hasMessageContaining("70000 ms");
+    }
 }

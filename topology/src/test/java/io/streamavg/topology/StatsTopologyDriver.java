@@ -128,6 +128,13 @@ final class StatsTopologyDriver implements AutoCloseable {
         return this;
     }
 
+    /** The values written so far to the changelog of {@code store}, for {@code key}, in order. */
+    List<byte[]> changelog(final String store, final String key) {
+        return driver.createOutputTopic(config.getString(StatsTopologyConfig.APPLICATION_ID) + "-" + store + "-changelog",
+                        new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList().stream()
+                .filter(record -> key.equals(record.key())).map(TestRecord::value).toList();
+    }
+
     List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
     }

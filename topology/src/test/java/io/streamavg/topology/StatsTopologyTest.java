@@ -395,8 +395,31 @@ class StatsTopologyTest {
 
         // Renaming any of these orphans the state of running deployments: change them only on purpose.
         final List<String> names = List.of("raw-lines-source", "fold-lines", "line-partials", "column-partials-repartition",
-                "merge-partials", "column-stats", "column-averages-sink", "raw-lines-dlq-sink");
+                "merge-partials", "column-stats", "column-averages-sink", "raw-lines-dlq-sink", "window-partials-repartition",
+                "merge-window-partials", "window-stats", "window-averages-sink");
         assertThat(names).allSatisfy(name -> assertThat(description).contains(name));
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
+    @Test
+    void shouldCommitTheTaskPartialsThroughTheChangelogSoThatARestoreHasEveryLineOnce() {
+        driver(Map.of());
+        driver.sendBytes("1,2".getBytes(StandardCharsets.UTF_8)).sendBytes("3,".getBytes(StandardCharsets.UTF_8));
+
+        // Before any flush: what a restarted task would restore holds both lines, and nothing yet went downstream.
+        final List<byte[]> written = driver.changelog(StatsTopology.PARTIALS_STORE, TaskPartials.KEY);
+        assertThat(written).isNotEmpty();
+        final TaskPartials restored = new TaskPartials(60_000, 10_000);
+        restored.load(written.get(written.size() - 1));
+        assertThat(restored.cumulative()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
+        assertThat(driver.averages()).isEmpty();
+
+        // After the flush the changelog says the partials were forwarded: a restore then starts empty.
+        driver.flush();
+        final List<byte[]> after = driver.changelog(StatsTopology.PARTIALS_STORE, TaskPartials.KEY);
+        final TaskPartials flushed = new TaskPartials(60_000, 10_000);
+        flushed.load(after.get(after.size() - 1));
+        assertThat(flushed.isEmpty()).isTrue();
+        assertThat(driver.averages().get("0").count()).isEqualTo(2);
     }
 }
