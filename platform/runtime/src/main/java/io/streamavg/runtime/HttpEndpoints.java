@@ -1,6 +1,9 @@
 package io.streamavg.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,7 +22,12 @@ public final class HttpEndpoints implements AutoCloseable {
     /** Where a tool for one machine listens by default. */
     public static final String LOOPBACK = "127.0.0.1";
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    // Instants as ISO-8601 text in UTC, as the wire's JSON writes them on the topics: without the
+    // module, a route answering with an Instant (the topology's /windows) fails with a 500.
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
 
     private final Javalin server;
 

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,6 +157,17 @@ class ServiceRunnerHttpTest {
                 assertThat(address.getHostString()).isEqualTo(hostName);
                 assertThat(address.getPort()).isEqualTo(http.port());
             });
+        }
+    }
+
+    @Test
+    void shouldWriteAnInstantAsIsoTextAsTheTopicsDo() throws Exception {
+        final HttpRoutes routes = new HttpRoutes();
+        routes.get("/when", ctx -> ctx.json(Map.of("at", Instant.parse("2026-11-25T12:00:00Z"))));
+        try (HttpEndpoints http = HttpEndpoints.start(HttpEndpoints.LOOPBACK, 0, routes)) {
+            final HttpResponse<String> answer = get(http.port(), "/when");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("{\"at\":\"2026-11-25T12:00:00Z\"}");
         }
     }
 
