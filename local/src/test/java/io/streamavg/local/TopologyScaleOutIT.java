@@ -399,9 +399,10 @@ class TopologyScaleOutIT {
                     "--state-dir", dir.resolve("state").toString(),
                     "--bind-address", "127.0.0.1",
                     "--http-port", String.valueOf(httpPort),
-                    // Each exactly-once commit ends a transaction on every partition it wrote to; at the
-                    // default 100 ms, with six sessions on two cores, the instances spent most of their
-                    // time committing and counted about a thousand lines a second.
+                    // Fewer, larger transactions: each exactly-once commit ends one on every partition
+                    // it wrote to. At the default 100 ms, with six sessions on two cores (load average
+                    // 35-45), the instances counted a few hundred lines a second; 1000 ms was not
+                    // measured apart from the smaller data set it came with.
                     "--commit-interval", "1000",
                     "--kafka-config", clientSettings.toString()));
         }
