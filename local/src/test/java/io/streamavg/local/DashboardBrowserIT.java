@@ -100,6 +100,7 @@ class DashboardBrowserIT {
                 assertThat(windows(local, "0").statusCode()).as("GET /windows/0").isEqualTo(200);
                 Eventually.assertWithin(WAIT, () -> assertThat(Integer.parseInt(attribute(browser, By.id("chart"), "data-points")))
                         .as("windows drawn in the chart").isPositive());
+                assertThat(attribute(browser, By.id("chart"), "data-span")).as("seconds the chart's time axis spans").isEqualTo("3600");
 
                 assertThat(consoleErrors(browser)).as("errors in the browser's console").isEmpty();
                 phase(started, "all checked");

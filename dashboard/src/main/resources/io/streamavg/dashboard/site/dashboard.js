@@ -429,7 +429,12 @@
     return {
       width,
       height: CHART_HEIGHT,
-      scales: {x: {time: true}},
+      // The hour asked for, not the data's own extent: uPlot widens a lone window's instant to years.
+      scales: {x: {time: true, range: () => {
+        const now = Date.now() / 1000;
+        $('chart').dataset.span = String(HOUR_MS / 1000); // for the browser test: the axis drawn
+        return [now - HOUR_MS / 1000, now];
+      }}},
       series: [
         {label: 'window start'},
         {label: 'min', stroke: edge, width: 1, value: shown, points: {show: false}},
