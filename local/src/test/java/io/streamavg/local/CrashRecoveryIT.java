@@ -29,7 +29,8 @@ class CrashRecoveryIT {
         final DataSet iris = DataSet.iris();
         final List<String> first = iris.lines().subList(0, 100);
         final List<String> rest = iris.lines().subList(100, iris.lines().size());
-        final Path log = work.resolve("local.log");
+        // In target/, kept after the run: what a failure needs.
+        final Path log = Path.of("target", "CrashRecoveryIT-local.log").toAbsolutePath();
         final Path db = work.resolve("processed_data.db");
 
         try (LocalProcess local = LocalProcess.local(work, log)) {

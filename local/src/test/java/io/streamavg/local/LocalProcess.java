@@ -128,7 +128,11 @@ final class LocalProcess implements AutoCloseable {
     }
 
     void awaitReady(final Duration timeout) {
-        Eventually.assertWithin(timeout, () -> assertThat(health().statusCode()).isEqualTo(200));
+        Eventually.assertWithin(timeout, () -> {
+            final HttpResponse<String> health = health();
+            // The body says which part is not ready, and why: what a failure here needs.
+            assertThat(health.statusCode()).as("GET /health: %s", health.body()).isEqualTo(200);
+        });
     }
 
     /** SIGKILL: no shutdown hook, no flush, no commit. */
