@@ -97,9 +97,9 @@ public final class Bench {
 
     /**
      * Only the bench's own variables: the environment of someone who runs the services may well hold
-     * theirs ({@code STREAMAVG_DB}), which are no mistake here.
+     * theirs ({@code STREAMAVG_DB}), which are no mistake here. The load generator's too.
      */
-    private static Map<String, String> ownVariables(final ConfigDef definition, final Map<String, String> env) {
+    static Map<String, String> ownVariables(final ConfigDef definition, final Map<String, String> env) {
         final List<String> names = definition.names().stream().map(CommandLine::envName).toList();
         return env.entrySet().stream().filter(entry -> names.contains(entry.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));

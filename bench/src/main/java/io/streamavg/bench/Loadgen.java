@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -53,20 +52,13 @@ public final class Loadgen {
         }
         final LoadgenConfig config;
         try {
-            config = new LoadgenConfig(CommandLine.parse(LoadgenConfig.DEFINITION, args, ownVariables(env)));
+            config = new LoadgenConfig(CommandLine.parse(LoadgenConfig.DEFINITION, args, Bench.ownVariables(LoadgenConfig.DEFINITION, env)));
         } catch (ConfigException e) {
             err.println("streamavg loadgen: " + CommandLine.explain(e, args, env));
             err.println("Run 'streamavg loadgen --help' for the options.");
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }
         return new Loadgen(config, out, err).run() ? 0 : ServiceRunner.EXIT_FAILED;
-    }
-
-    /** Only its own variables: the environment of someone who runs the services holds theirs. */
-    private static Map<String, String> ownVariables(final Map<String, String> env) {
-        final List<String> names = LoadgenConfig.DEFINITION.names().stream().map(CommandLine::envName).toList();
-        return env.entrySet().stream().filter(entry -> names.contains(entry.getKey()))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Runs the load; true when every connection sent its share (and, with --ack, had it acknowledged). */

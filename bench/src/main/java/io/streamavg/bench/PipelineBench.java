@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -33,8 +32,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -396,10 +393,10 @@ final class PipelineBench {
         LOG.info("Throughput through bridge and the textbook topology: {} lines over {} connections", config.lines(), config.connections());
         final String applicationId = "bench-textbook-" + runId;
         // The textbook starts where raw-lines ends now: the earlier runs' lines are not its work.
-        admin.alterConsumerGroupOffsets(applicationId, endOffsets(admin, Topics.RAW_LINES).entrySet().stream()
+        admin.alterConsumerGroupOffsets(applicationId, TopologyBench.endOffsets(admin, Topics.RAW_LINES).entrySet().stream()
                 .collect(Collectors.toMap(entry -> new TopicPartition(Topics.RAW_LINES, entry.getKey()),
                         entry -> new OffsetAndMetadata(entry.getValue())))).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        final Map<Integer, Long> from = endOffsets(admin, TextbookTopology.OUTPUT);
+        final Map<Integer, Long> from = TopologyBench.endOffsets(admin, TextbookTopology.OUTPUT);
         final int ingestPort = EmbeddedKafkaBroker.freePort();
         final int bridgeHttp = EmbeddedKafkaBroker.freePort();
         final Path ready = work.resolve("textbook.ready");
@@ -476,16 +473,5 @@ final class PipelineBench {
                 payload.write('\n');
             }
         }
-    }
-
-    private static Map<Integer, Long> endOffsets(final Admin admin, final String topic) throws Exception {
-        final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-        final Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
-                .collect(Collectors.toMap(partition -> new TopicPartition(topic, partition.partition()), partition -> OffsetSpec.latest()));
-        final Map<Integer, Long> ends = new TreeMap<>();
-        admin.listOffsets(request).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
-        return ends;
     }
 }

@@ -249,7 +249,8 @@ final class TopologyBench {
         out.flush();
     }
 
-    private static Map<Integer, Long> endOffsets(final Admin admin, final String topic) throws Exception {
+    /** The topic's end offsets by partition; the pipeline bench reads its topics the same way. */
+    static Map<Integer, Long> endOffsets(final Admin admin, final String topic) throws Exception {
         final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                 .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
         final Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
