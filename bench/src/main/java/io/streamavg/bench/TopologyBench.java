@@ -167,6 +167,12 @@ final class TopologyBench {
                     throw new IllegalStateException(variant.id() + " did not exit cleanly after reporting; see " + logs.get(i));
                 }
             }
+            for (final Path log : logs) {
+                try (var lines = Files.lines(log)) {
+                    lines.filter(line -> line.contains(VariantProcess.CPU_BY_THREAD_KIND)).forEach(line ->
+                            LOG.info("{}: {}", log.getFileName(), line.substring(line.indexOf(VariantProcess.CPU_BY_THREAD_KIND))));
+                }
+            }
             final List<ChildReport> childReports = new ArrayList<>();
             for (final Path report : reports) {
                 childReports.add(ChildReport.readFrom(report));

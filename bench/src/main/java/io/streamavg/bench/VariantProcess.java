@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class VariantProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(VariantProcess.class);
+    /** How the child's log line of CPU time by kind of thread starts: the bench copies it to its own log. */
+    static final String CPU_BY_THREAD_KIND = "CPU ms by kind of live thread:";
     private static final String CONSUMER_PERFORMANCE = "org.apache.kafka.tools.ConsumerPerformance";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Kafka Streams names them {@code <application id>-<uuid>-StreamThread-<n>}; their clients' threads add a suffix. */
@@ -174,7 +176,34 @@ public final class VariantProcess {
                 sent.merge(name.tags().get("topic"), ((Number) metric.metricValue()).longValue(), Long::sum);
             }
         });
+        logCpuByThreadKind();
         return new ChildReport(processingStartMicros, done, cpu, gc, ProcessSample.runQueueNanos(Path.of("/proc/self")), streamThreadCpu, streamThreadWait, sent);
+    }
+
+    /**
+     * Logs the process's CPU time by kind of thread (Linux's thread names, digits dropped: the JIT
+     * compilers, the collector, Kafka's network threads…), so that a run shows what besides the
+     * stream threads took the cores.
+     */
+    private static void logCpuByThreadKind() {
+        final Map<String, Long> byKind = new TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(task -> {
+                try {
+                    final String kind = java.nio.file.Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    byKind.merge(kind, ProcessSample.cpuNanosOfStat(java.nio.file.Files.readString(task.resolve("stat"))), Long::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            });
+        } catch (java.io.IOException e) {
+            LOG.warn("No CPU time by thread: {}", e.toString());
+            return;
+        }
+        final StringBuilder line = new StringBuilder(CPU_BY_THREAD_KIND);
+        byKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                .forEach(entry -> line.append(' ').append(entry.getKey()).append('=').append(entry.getValue() / 1_000_000));
+        LOG.info("{}", line);
     }
 
     /**

@@ -19,7 +19,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +28,12 @@ import org.slf4j.LoggerFactory;
  * forwards, one record per column, once per {@code interval}: the repartition by column then carries
  * tasks × columns records per interval instead of lines × columns.
  *
- * <p>Exactly-once. The partials are held in memory and written whole to the logged, cached store
- * after every line, as one value: Kafka Streams flushes the cache and the changelog before it
- * commits the input offsets, in the same transaction, so the committed changelog always holds the
- * partials of exactly the lines before the committed offsets; a crash neither loses nor doubles a
- * line. (Partials kept only in a field and written at a punctuation would not be: a commit can
- * come between a line and the next punctuation.) The cache keeps only the latest value per key,
- * so the changelog still gets one record per commit, not one per line. The in-memory copy is read
- * back from the store in {@link #init}, which Kafka Streams calls after restoring the store, also
- * when it revives a task after an aborted transaction.
+ * <p>Exactly-once. The partials are held and changed in memory; their store ({@link PartialsStore})
+ * writes them, as one value, to its changelog at each commit, before Kafka Streams commits the
+ * input offsets in the same transaction. So the committed changelog always holds the partials of
+ * exactly the lines before the committed offsets; a crash neither loses nor doubles a line. The
+ * in-memory copy is read back from the store in {@link #init}, which Kafka Streams calls after
+ * restoring the store, also when it revives a task after an aborted transaction.
  */
 final class LineFolder implements Processor<byte[], byte[], Object, Object> {
 
@@ -63,10 +59,8 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private final long windowGrace;
     private final RateLimitedLog lateLog = new RateLimitedLog(Duration.ofSeconds(10));
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, byte[]> store;
+    private PartialsStore store;
     private TaskPartials partials;
-    /** Per-column partials in the store's first format, already in {@link #partials}: deleted with the first write. */
-    private List<String> firstFormatKeys = List.of();
 
     /**
      * @param deadLetterChild the name of the sink of rejected lines
@@ -107,7 +101,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
                 }
             }
         }
-        firstFormatKeys = oldKeys;
+        store.attach(partials, oldKeys);
         if (!oldKeys.isEmpty()) {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
@@ -131,12 +125,10 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
                 }
                 slots = named.slots(values.length);
             }
-            final TaskPartials.Fold fold = partials.fold(values, slots, record.timestamp());
-            write(partials.encode(fold));
-            partials.accept(fold);
+            final boolean late = partials.fold(values, slots, record.timestamp());
             meters.parsed();
-            if (fold.late()) {
-                late(record, fold);
+            if (late) {
+                late(record);
             }
         } else if (line instanceof ParsedLine.Rejected rejected) {
             deadLetter(record, rejected);
@@ -179,20 +171,12 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         }
     }
 
-    private void write(final byte[] encoded) {
-        store.put(TaskPartials.KEY, encoded);
-        if (!firstFormatKeys.isEmpty()) {
-            firstFormatKeys.forEach(store::delete);
-            firstFormatKeys = List.of();
-        }
-    }
-
-    private void late(final Record<byte[], byte[]> record, final TaskPartials.Fold fold) {
+    private void late(final Record<byte[], byte[]> record) {
         meters.late();
         lateLog.log(unlogged -> LOG.warn("A line of {} arrived after its window {} closed (stream time {}, grace {} ms): counted in "
                         + "the cumulative statistics only{}", context.recordMetadata().map(source -> source.topic() + "-" + source.partition()
-                        + " offset " + source.offset()).orElse("a task"), Instant.ofEpochMilli(fold.windowStart()),
-                Instant.ofEpochMilli(fold.streamTime()), windowGrace,
+                        + " offset " + source.offset()).orElse("a task"), Instant.ofEpochMilli(partials.windowStart(record.timestamp())),
+                Instant.ofEpochMilli(partials.streamTime()), windowGrace,
                 unlogged == 0 ? "" : " (" + unlogged + " more late lines since the last one logged)"));
     }
 
@@ -213,7 +197,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
      * the partials with one write, keeping the stream time.
      */
     private void flush(final long now) {
-        if (partials.isEmpty() && firstFormatKeys.isEmpty()) {
+        if (partials.isEmpty()) {
             return;
         }
         partials.cumulative().forEach((column, partial) ->
@@ -222,6 +206,10 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
             context.forward(new Record<Object, Object>(partial.column(), partial.stats(), partial.windowStart()), windowPartialsChild);
         }
         partials.clear();
-        write(partials.encode(null));
+    }
+
+    @Override
+    public void close() {
+        store.detach();
     }
 }

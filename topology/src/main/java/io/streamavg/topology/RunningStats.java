@@ -32,12 +32,12 @@ record RunningStats(long count, double sumHigh, double sumLow, double m2High, do
     static final RunningStats EMPTY = new RunningStats(0, 0, 0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
 
     /** Scaled values are below 2^960, so that a sum of up to 2^63 of them stays below 2^1023. */
-    private static final int SUM_EXPONENT = 959;
+    static final int SUM_EXPONENT = 959;
     /**
      * Scaled values are below 2^470: deviations below 2^471, their squares below 2^942, and a
      * square times a count (up to 2^63) below 2^1005, so {@code m2} cannot overflow either.
      */
-    private static final int SPREAD_EXPONENT = 469;
+    static final int SPREAD_EXPONENT = 469;
     /** 2^27 + 1: Dekker's splitting constant, cuts a double into two halves of 26 bits. */
     private static final double SPLITTER = 134_217_729.0;
 
@@ -45,24 +45,14 @@ record RunningStats(long count, double sumHigh, double sumLow, double m2High, do
         return new RunningStats(1, Math.scalb(value, -sumScale(Math.abs(value))), 0, 0, 0, value, value);
     }
 
-    /** {@code merge(of(value))}, without the one-value side's division: its mean is the value itself. */
+    /**
+     * {@code merge(of(value))}, without the one-value side's division: its mean is the value
+     * itself. The arithmetic is {@link StatsAccumulator}'s, which folds lines without allocating.
+     */
     RunningStats add(final double value) {
-        if (count == 0) {
-            return of(value);
-        }
-        final long n = count + 1;
-        final double newMin = Math.min(min, value);
-        final double newMax = Math.max(max, value);
-        final double magnitude = magnitude(newMin, newMax);
-        final int sumScale = sumScale(magnitude);
-        final int spreadScale = spreadScale(magnitude);
-
-        final Wide sum = scaledSum(sumScale);
-        final double scaled = Math.scalb(value, -sumScale);
-        final double delta = Math.scalb(sum.dividedBy(count).subtractedFrom(scaled), sumScale - spreadScale);
-        final Wide m2 = scaledM2(spreadScale).plus(delta * delta * count / n);
-        final Wide newSum = sum.plus(scaled);
-        return new RunningStats(n, newSum.high, newSum.low, m2.high, m2.low, newMin, newMax);
+        final StatsAccumulator accumulator = StatsAccumulator.of(this);
+        accumulator.add(value);
+        return accumulator.toStats();
     }
 
     RunningStats merge(final RunningStats other) {
@@ -155,12 +145,12 @@ record RunningStats(long count, double sumHigh, double sumLow, double m2High, do
         return shift == 0 ? new Wide(m2High, m2Low) : new Wide(Math.scalb(m2High, shift), Math.scalb(m2Low, shift));
     }
 
-    private static double magnitude(final double min, final double max) {
+    static double magnitude(final double min, final double max) {
         return Math.max(Math.abs(min), Math.abs(max));
     }
 
     /** Negative for all but huge magnitudes: scaling up is as exact as scaling down, and keeps tiny values' bits. */
-    private static int sumScale(final double magnitude) {
+    static int sumScale(final double magnitude) {
         return Math.getExponent(magnitude) - SUM_EXPONENT;
     }
 
@@ -207,12 +197,6 @@ record RunningStats(long count, double sumHigh, double sumLow, double m2High, do
 
         Wide minus(final Wide other) {
             return plus(new Wide(-other.high, -other.low));
-        }
-
-        /** {@code a - this} to a double: exact before the last rounding when a is close to this. */
-        double subtractedFrom(final double a) {
-            final Wide difference = sum(a, -high);
-            return difference.high + (difference.low - low);
         }
 
         /** The quotient by a count, to about 106 bits: the first quotient's remainder is exact. */

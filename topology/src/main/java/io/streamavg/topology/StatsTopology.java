@@ -6,7 +6,6 @@ import io.streamavg.wire.WindowKey;
 import io.streamavg.wire.WindowKeySerde;
 import io.streamavg.wire.WindowStatsSerde;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -29,7 +28,6 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -101,11 +99,7 @@ public final class StatsTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Cached: the record cache keeps the task's latest vector and writes the changelog once
-                // per commit; uncached, every line wrote a changelog record.
-                return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARTIALS_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingEnabled(Map.of())
-                        .withCachingEnabled());
+                return Set.of(PartialsStore.builder(PARTIALS_STORE));
             }
         };
         // One processor per line; it forwards to its children by name, rejected lines to the

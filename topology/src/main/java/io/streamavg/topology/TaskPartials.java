@@ -21,11 +21,11 @@ import org.apache.kafka.common.errors.SerializationException;
  * Columns are slots, numbered as this task first meets their names, so that a line's cells go to
  * array slots with no lookup by name.
  *
- * <p>For exactly-once, a line never changes this object until the store has its result:
- * {@link #fold} computes the line's new vector and stream time as a {@link Fold} without touching
- * anything, {@link #encode} writes the whole state as it would be, and only {@link #accept} makes
- * the fold current, after the store took it. An exception anywhere before leaves the task's
- * partials as they were, in memory and in the store.
+ * <p>The vectors are changed in place, one {@link StatsAccumulator} per column and window, and
+ * written to the store whole only when the task commits ({@link PartialsStore}): exactly-once rests
+ * on the store holding, at every commit, the partials of exactly the lines before the committed
+ * offsets, and on a task that fails being rebuilt from the store, never from this object. A line is
+ * folded in only once nothing can fail any more ({@link #fold}).
  *
  * <p>The binary form, version 3 (the store's first format, per-column {@link RunningStatsSerde}
  * values, is 1 or 2): the version byte, the task's stream time, the unwindowed vector, the count of
@@ -52,14 +52,15 @@ final class TaskPartials {
     private int[] positional = new int[0];
     /** Changes whenever slots are renumbered, so that slot arrays kept elsewhere know they are stale. */
     private int generation;
-    private RunningStats[] unwindowed = new RunningStats[0];
-    private final TreeMap<Long, RunningStats[]> windows = new TreeMap<>();
+    private StatsAccumulator[] unwindowed = new StatsAccumulator[0];
+    private final TreeMap<Long, StatsAccumulator[]> windows = new TreeMap<>();
+    /** The window the last line went to, and its vector: lines come in bursts of one window. */
+    private long lastWindowStart = NO_TIME;
+    private StatsAccumulator[] lastWindow;
     private long streamTime = NO_TIME;
+    /** Whether anything changed since the last {@link #takeChanged()}. */
+    private boolean changed;
     private ByteBuffer buffer = ByteBuffer.allocate(1024);
-
-    /** A line folded in: {@code vector} replaces the window's (or, when {@code late}, the unwindowed one). */
-    record Fold(long windowStart, boolean late, RunningStats[] vector, long streamTime) {
-    }
 
     /** A column's partial statistics in one window. */
     record WindowPartial(String column, long windowStart, RunningStats stats) {
@@ -100,63 +101,93 @@ final class TaskPartials {
     }
 
     /**
-     * {@code values}, of a line with record timestamp {@code timestamp}, added to the vector of its
-     * window (cell {@code i} to slot {@code slots[i]}, missing cells skipped): changes nothing here.
-     * A line whose window closed (its end plus the grace at or before the stream time) goes to the
-     * unwindowed vector, {@link Fold#late()}.
+     * Adds {@code values}, of a line with record timestamp {@code timestamp}, to the vector of its
+     * window (cell {@code i} to slot {@code slots[i]}, missing cells skipped). A line whose window
+     * closed (its end plus the grace at or before the stream time) goes to the unwindowed vector:
+     * then this returns true. Every allocation and lookup comes first, so that the line is folded
+     * either whole or not at all.
      */
-    Fold fold(final double[] values, final int[] slots, final long timestamp) {
+    boolean fold(final double[] values, final int[] slots, final long timestamp) {
         final long windowStart = timestamp - Math.floorMod(timestamp, windowSize);
         final long time = Math.max(streamTime, timestamp);
         final boolean late = windowStart + windowSize + grace <= time;
-        final RunningStats[] current = late ? unwindowed : windows.get(windowStart);
-        final RunningStats[] next = current == null ? new RunningStats[names.size()] : Arrays.copyOf(current, names.size());
+        StatsAccumulator[] vector = late ? unwindowed : windowVector(windowStart);
+        if (vector.length < names.size()) {
+            vector = Arrays.copyOf(vector, names.size());
+            if (late) {
+                unwindowed = vector;
+            } else {
+                windows.put(windowStart, vector);
+                lastWindow = vector;
+            }
+        }
+        for (int cell = 0; cell < values.length; cell++) {
+            if (!Double.isNaN(values[cell]) && vector[slots[cell]] == null) {
+                vector[slots[cell]] = new StatsAccumulator();
+            }
+        }
         for (int cell = 0; cell < values.length; cell++) {
             final double value = values[cell];
-            if (Double.isNaN(value)) {
-                continue;
+            if (!Double.isNaN(value)) {
+                vector[slots[cell]].add(value);
             }
-            final int slot = slots[cell];
-            final RunningStats partial = next[slot];
-            next[slot] = partial == null ? RunningStats.of(value) : partial.add(value);
         }
-        return new Fold(windowStart, late, next, time);
+        streamTime = time;
+        changed = true;
+        return late;
     }
 
-    /** The binary form of this state with {@code fold} accepted, or as it is when {@code fold} is null. */
-    byte[] encode(final Fold fold) {
-        final RunningStats[] unwindowedNext = fold != null && fold.late() ? fold.vector() : unwindowed;
-        final boolean newWindow = fold != null && !fold.late() && !windows.containsKey(fold.windowStart());
-        int size = 1 + Long.BYTES + size(unwindowedNext) + Integer.BYTES;
-        for (final Map.Entry<Long, RunningStats[]> window : windows.entrySet()) {
-            size += Long.BYTES + size(replaced(window.getKey(), window.getValue(), fold));
+    private StatsAccumulator[] windowVector(final long windowStart) {
+        if (windowStart != lastWindowStart || lastWindow == null) {
+            StatsAccumulator[] vector = windows.get(windowStart);
+            if (vector == null) {
+                vector = new StatsAccumulator[names.size()];
+                windows.put(windowStart, vector);
+            }
+            lastWindowStart = windowStart;
+            lastWindow = vector;
         }
-        if (newWindow) {
-            size += Long.BYTES + size(fold.vector());
+        return lastWindow;
+    }
+
+    /** The start of the window of {@code timestamp}. */
+    long windowStart(final long timestamp) {
+        return timestamp - Math.floorMod(timestamp, windowSize);
+    }
+
+    /** Whether anything changed since the last call: then the store must be written at the next commit. */
+    boolean takeChanged() {
+        final boolean was = changed;
+        changed = false;
+        return was;
+    }
+
+    /** Marks the state changed again: a write of it that failed. */
+    void markChanged() {
+        changed = true;
+    }
+
+    /** The binary form of this state. */
+    byte[] encode() {
+        int size = 1 + Long.BYTES + size(unwindowed) + Integer.BYTES;
+        for (final StatsAccumulator[] window : windows.values()) {
+            size += Long.BYTES + size(window);
         }
         if (buffer.capacity() < size) {
             buffer = ByteBuffer.allocate(Math.max(size, 2 * buffer.capacity()));
         }
         final ByteBuffer out = buffer.clear();
-        out.put(VERSION).putLong(fold == null ? streamTime : fold.streamTime());
-        write(out, unwindowedNext);
-        out.putInt(windows.size() + (newWindow ? 1 : 0));
-        for (final Map.Entry<Long, RunningStats[]> window : windows.entrySet()) {
+        out.put(VERSION).putLong(streamTime);
+        write(out, unwindowed);
+        out.putInt(windows.size());
+        for (final Map.Entry<Long, StatsAccumulator[]> window : windows.entrySet()) {
             out.putLong(window.getKey());
-            write(out, replaced(window.getKey(), window.getValue(), fold));
-        }
-        if (newWindow) {
-            out.putLong(fold.windowStart());
-            write(out, fold.vector());
+            write(out, window.getValue());
         }
         return Arrays.copyOf(out.array(), out.position());
     }
 
-    private static RunningStats[] replaced(final long windowStart, final RunningStats[] vector, final Fold fold) {
-        return fold != null && !fold.late() && fold.windowStart() == windowStart ? fold.vector() : vector;
-    }
-
-    private int size(final RunningStats[] vector) {
+    private int size(final StatsAccumulator[] vector) {
         int size = Integer.BYTES;
         for (int slot = 0; slot < vector.length; slot++) {
             if (vector[slot] != null) {
@@ -166,15 +197,15 @@ final class TaskPartials {
         return size;
     }
 
-    private void write(final ByteBuffer out, final RunningStats[] vector) {
+    private void write(final ByteBuffer out, final StatsAccumulator[] vector) {
         int entries = 0;
-        for (final RunningStats partial : vector) {
+        for (final StatsAccumulator partial : vector) {
             entries += partial == null ? 0 : 1;
         }
         out.putInt(entries);
         for (int slot = 0; slot < vector.length; slot++) {
-            final RunningStats partial = vector[slot];
-            if (partial != null) {
+            if (vector[slot] != null) {
+                final RunningStats partial = vector[slot].toStats();
                 final byte[] name = encodedNames.get(slot);
                 out.putInt(name.length).put(name)
                         .putLong(partial.count())
@@ -185,24 +216,15 @@ final class TaskPartials {
         }
     }
 
-    /** Makes {@code fold} current: call once the store has it. */
-    void accept(final Fold fold) {
-        if (fold.late()) {
-            unwindowed = fold.vector();
-        } else {
-            windows.put(fold.windowStart(), fold.vector());
-        }
-        streamTime = fold.streamTime();
-    }
-
     /** Adds {@code partial} to column {@code name}'s unwindowed partial at once: for loading, before any line. */
     void mergeUnwindowed(final String name, final RunningStats partial) {
         unwindowed = merged(unwindowed, slot(name), partial);
+        changed = true;
     }
 
-    private RunningStats[] merged(final RunningStats[] vector, final int slot, final RunningStats partial) {
-        final RunningStats[] grown = vector.length > slot ? vector : Arrays.copyOf(vector, names.size());
-        grown[slot] = grown[slot] == null ? partial : grown[slot].merge(partial);
+    private StatsAccumulator[] merged(final StatsAccumulator[] vector, final int slot, final RunningStats partial) {
+        final StatsAccumulator[] grown = vector.length > slot ? vector : Arrays.copyOf(vector, names.size());
+        grown[slot] = StatsAccumulator.of(grown[slot] == null ? partial : grown[slot].toStats().merge(partial));
         return grown;
     }
 
@@ -239,7 +261,7 @@ final class TaskPartials {
             if (windowStart == Long.MIN_VALUE) {
                 unwindowed = merged(unwindowed, slot, partial);
             } else {
-                windows.put(windowStart, merged(windows.getOrDefault(windowStart, new RunningStats[0]), slot, partial));
+                windows.put(windowStart, merged(windows.getOrDefault(windowStart, new StatsAccumulator[0]), slot, partial));
             }
         }
     }
@@ -250,11 +272,14 @@ final class TaskPartials {
 
     /** Each column's cumulative partial, the merge of its unwindowed and window partials, in slot order. */
     Map<String, RunningStats> cumulative() {
-        final RunningStats[] merged = Arrays.copyOf(unwindowed, names.size());
-        for (final RunningStats[] window : windows.values()) {
+        final RunningStats[] merged = new RunningStats[names.size()];
+        for (int slot = 0; slot < unwindowed.length; slot++) {
+            merged[slot] = unwindowed[slot] == null ? null : unwindowed[slot].toStats();
+        }
+        for (final StatsAccumulator[] window : windows.values()) {
             for (int slot = 0; slot < window.length; slot++) {
                 if (window[slot] != null) {
-                    merged[slot] = merged[slot] == null ? window[slot] : merged[slot].merge(window[slot]);
+                    merged[slot] = merged[slot] == null ? window[slot].toStats() : merged[slot].merge(window[slot].toStats());
                 }
             }
         }
@@ -273,7 +298,7 @@ final class TaskPartials {
         windows.forEach((start, window) -> {
             for (int slot = 0; slot < window.length; slot++) {
                 if (window[slot] != null) {
-                    partials.add(new WindowPartial(names.get(slot), start, window[slot]));
+                    partials.add(new WindowPartial(names.get(slot), start, window[slot].toStats()));
                 }
             }
         });
@@ -284,7 +309,7 @@ final class TaskPartials {
         if (!windows.isEmpty()) {
             return false;
         }
-        for (final RunningStats partial : unwindowed) {
+        for (final StatsAccumulator partial : unwindowed) {
             if (partial != null) {
                 return false;
             }
@@ -295,7 +320,10 @@ final class TaskPartials {
     /** Empties the vectors after a flush, keeping the stream time; the slots stay, unless there are too many to keep. */
     void clear() {
         windows.clear();
-        unwindowed = new RunningStats[0];
+        lastWindow = null;
+        lastWindowStart = NO_TIME;
+        unwindowed = new StatsAccumulator[0];
+        changed = true;
         if (names.size() > MAX_SLOTS) {
             names.clear();
             encodedNames.clear();

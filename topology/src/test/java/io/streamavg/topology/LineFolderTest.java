@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link LineFolder} on its own, with a real in-memory store standing for what Kafka Streams
- * restores from the changelog: a new folder on the same store is the task after a crash.
+ * restores from the changelog: {@link Folder#commit} is what Kafka Streams does before it commits
+ * the offsets, and a new folder on the same store is the task after a crash.
  */
 class LineFolderTest {
 
@@ -34,7 +35,9 @@ class LineFolderTest {
     private static final String DEAD = "dead";
 
     private KeyValueStore<String, byte[]> store;
+    private PartialsStore partialsStore;
     private boolean failPuts;
+    private int puts;
 
     @BeforeEach
     void createStore() {
@@ -44,12 +47,16 @@ class LineFolderTest {
                 .withLoggingDisabled().build();
         real.init(context.getStateStoreContext(), real);
         store = failingPuts(real);
+        partialsStore = new PartialsStore(store);
     }
 
     @Test
     void shouldTakeItsPartialsBackFromTheStoreExactlyAfterARestart() {
         final Folder before = new Folder();
         before.process("1.5,2", "-3.25,,7", "1e15,4");
+        before.commit();
+        // Not committed: after a crash, Kafka Streams reads these lines again.
+        before.process("99,99,99");
 
         final Folder after = new Folder();
         final Map<String, RunningStats> flushed = after.flush();
@@ -62,6 +69,7 @@ class LineFolderTest {
                 "0@0", RunningStats.of(1.5).add(-3.25).add(1e15),
                 "1@0", RunningStats.of(2).add(4),
                 "2@0", RunningStats.of(7)));
+        after.commit();
         assertThat(new Folder().flush()).isEmpty();
     }
 
@@ -89,6 +97,7 @@ class LineFolderTest {
         final Folder folder = new Folder();
         folder.processAt(200_000, "1");
         folder.flush();
+        folder.commit();
 
         final Folder restarted = new Folder();
         restarted.processAt(60_000, "2");
@@ -99,24 +108,46 @@ class LineFolderTest {
     }
 
     @Test
-    void shouldChangeNothingWhenALineFailsAfterItWasParsed() {
+    void shouldWriteTheStoreOncePerCommitWhateverTheLinesInBetween() {
+        final Folder folder = new Folder();
+        for (int line = 0; line < 1_000; line++) {
+            folder.process(line + "," + (2 * line));
+        }
+        assertThat(puts).isZero();
+
+        folder.commit();
+        folder.commit();
+
+        assertThat(puts).isEqualTo(1);
+        final TaskPartials stored = new TaskPartials(SIZE.toMillis(), GRACE.toMillis());
+        stored.load(store.get(TaskPartials.KEY));
+        assertThat(stored.cumulative().get("0").count()).isEqualTo(1_000);
+    }
+
+    @Test
+    void shouldLeaveTheStoreAsAtTheLastCommitWhenAWriteFails() {
         final Folder folder = new Folder();
         folder.process("1,2");
+        folder.commit();
         final byte[] stored = store.get(TaskPartials.KEY);
+        folder.process("100,200");
 
         failPuts = true;
-        assertThatThrownBy(() -> folder.process("100,200")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(folder::commit).isInstanceOf(IllegalStateException.class);
         failPuts = false;
 
         assertThat(store.get(TaskPartials.KEY)).isEqualTo(stored);
-        folder.process("3");
-        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
+        // Kafka Streams closes the task dirty and initialises it again from the store.
+        final Folder revived = new Folder();
+        revived.process("3");
+        assertThat(revived.flush()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
     }
 
     @Test
     void shouldSendARejectedLineToTheDeadLetterSinkAndFoldNothing() {
         final Folder folder = new Folder();
         folder.process("1,x");
+        folder.commit();
 
         assertThat(folder.context.forwarded()).singleElement().satisfies(forward -> {
             assertThat(forward.childName()).contains(DEAD);
@@ -132,6 +163,7 @@ class LineFolderTest {
 
         final Folder folder = new Folder();
         folder.process("30");
+        folder.commit();
 
         assertThat(store.get("0")).isNull();
         assertThat(new Folder().flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
@@ -150,8 +182,13 @@ class LineFolderTest {
         private long offset;
 
         Folder() {
-            context.addStateStore(store);
+            context.addStateStore(partialsStore);
             folder.init(context);
+        }
+
+        /** What Kafka Streams does before it commits the input offsets. */
+        void commit() {
+            partialsStore.flushCache();
         }
 
         void process(final String... lines) {
@@ -200,8 +237,11 @@ class LineFolderTest {
     private KeyValueStore<String, byte[]> failingPuts(final KeyValueStore<String, byte[]> store) {
         return (KeyValueStore<String, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {KeyValueStore.class},
                 (proxy, method, args) -> {
-                    if (failPuts && method.getName().equals("put")) {
-                        throw new IllegalStateException("injected store failure");
+                    if (method.getName().equals("put")) {
+                        if (failPuts) {
+                            throw new IllegalStateException("injected store failure");
+                        }
+                        puts++;
                     }
                     try {
                         return method.invoke(store, args);
