@@ -63,6 +63,15 @@ public class LineParserBenchmark {
         }
     }
 
+    /** The general path alone (decode, then cells, then numbers), which every line took before the plain path: the baseline in the same run. */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public void parseGeneral(final Blackhole sink) {
+        for (final byte[] line : lines) {
+            sink.consume(parser.parseGeneral(line));
+        }
+    }
+
     private static String benchLine(final SplittableRandom random) {
         final StringBuilder line = new StringBuilder();
         for (int column = 0; column < 8; column++) {

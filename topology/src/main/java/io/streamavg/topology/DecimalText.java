@@ -95,15 +95,25 @@ final class DecimalText {
         if (i != to) {
             return Double.NaN;
         }
-        final double magnitude;
-        if (mantissa == 0) {
-            magnitude = 0;
-        } else if (!truncated && mantissa < EXACT_MANTISSA_LIMIT && Math.abs(exponent) < EXACT_POWERS_OF_TEN.length) {
-            magnitude = exponent >= 0 ? mantissa * EXACT_POWERS_OF_TEN[exponent] : mantissa / EXACT_POWERS_OF_TEN[-exponent];
-        } else {
+        final double magnitude = truncated ? Double.NaN : exactly(mantissa, exponent);
+        if (Double.isNaN(magnitude)) {
             return Double.parseDouble(new String(text, from, to - from));
         }
         return negative ? -magnitude : magnitude;
+    }
+
+    /**
+     * {@code mantissa · 10^exponent}, correctly rounded, when Clinger's fast path gives it (zero, or
+     * a mantissa below 2^53 and an exponent within ±22); NaN when it does not.
+     */
+    static double exactly(final long mantissa, final int exponent) {
+        if (mantissa == 0) {
+            return 0;
+        }
+        if (mantissa < EXACT_MANTISSA_LIMIT && Math.abs(exponent) < EXACT_POWERS_OF_TEN.length) {
+            return exponent >= 0 ? mantissa * EXACT_POWERS_OF_TEN[exponent] : mantissa / EXACT_POWERS_OF_TEN[-exponent];
+        }
+        return Double.NaN;
     }
 
     private static boolean isDigit(final char c) {

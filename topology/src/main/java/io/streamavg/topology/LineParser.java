@@ -24,6 +24,10 @@ import java.util.List;
 final class LineParser {
 
     private static final char QUOTE = '"';
+    /** Digits a long holds without overflow; longer numbers are left to parseDouble. */
+    private static final int MAX_PLAIN_DIGITS = 18;
+    /** An exponent past this is far beyond a double either way; the cap keeps the int from overflowing. */
+    private static final int EXPONENT_CAP = 100_000;
 
     private final char delimiter;
     private final int maxColumns;
@@ -49,6 +53,12 @@ final class LineParser {
         if (raw == null || raw.length == 0) {
             return new ParsedLine.Blank();
         }
+        final int plain = parsePlain(raw);
+        return plain >= 0 ? plainResult(plain) : parseGeneral(raw);
+    }
+
+    /** Any non-empty line, by every rule: what {@link #parse} falls back to when a line is not plain. */
+    ParsedLine parseGeneral(final byte[] raw) {
         final String notUtf8 = decode(raw);
         if (notUtf8 != null) {
             return new ParsedLine.Rejected(raw, RejectReason.INVALID_UTF8, "line is not valid UTF-8: " + notUtf8);
@@ -102,6 +112,128 @@ final class LineParser {
             pos++; // the delimiter
         }
         return anyValue ? new ParsedLine.Cells(Arrays.copyOf(values, columns)) : new ParsedLine.Blank();
+    }
+
+    /**
+     * Reads a plain line straight from its bytes, in one pass: ASCII, no quotes, every cell empty,
+     * one of the {@link NaValues}, or decimal text ({@link DecimalText}'s syntax) — what devices,
+     * scripts and the load generator write. Numbers that convert exactly from their digits
+     * (Clinger's fast path) are read here; others by {@link Double#parseDouble} on the cell alone.
+     * Returns the number of cells, their values in {@link #values} (NaN when missing), or -1 when
+     * anything is not plain, for the general path to read the line from the start, and to reject
+     * it if it must. Decoding to characters first, then finding each cell's end, then reading its
+     * number, went over every byte three times.
+     */
+    private int parsePlain(final byte[] raw) {
+        final int end = raw.length;
+        int pos = 0;
+        int columns = 0;
+        while (true) {
+            if (columns == maxColumns) {
+                return -1;
+            }
+            if (columns == values.length) {
+                values = Arrays.copyOf(values, Math.min(maxColumns, values.length * 2));
+            }
+            pos = skipSpaces(raw, pos, end);
+            final int cellStart = pos;
+            boolean negative = false;
+            final boolean signed = pos < end && (raw[pos] == '-' || raw[pos] == '+');
+            if (signed) {
+                negative = raw[pos] == '-';
+                pos++;
+            }
+            long mantissa = 0;
+            int digits = 0;
+            int exponent = 0;
+            int digit;
+            while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+                mantissa = mantissa * 10 + digit;
+                digits++;
+                pos++;
+            }
+            final boolean point = pos < end && raw[pos] == '.';
+            if (point) {
+                pos++;
+                while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+                    mantissa = mantissa * 10 + digit;
+                    digits++;
+                    exponent--;
+                    pos++;
+                }
+            }
+            final double value;
+            if (digits == 0) {
+                if (signed || point || pos < end && raw[pos] == QUOTE) {
+                    return -1;
+                }
+                final int tokenStart = pos;
+                while (pos < end && raw[pos] != delimiter) {
+                    pos++;
+                }
+                int tokenEnd = pos;
+                while (tokenEnd > tokenStart && isSpace((char) raw[tokenEnd - 1])) {
+                    tokenEnd--;
+                }
+                if (tokenEnd > tokenStart && !naValues.matches(raw, tokenStart, tokenEnd)) {
+                    return -1;
+                }
+                value = Double.NaN;
+            } else {
+                if (pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
+                    pos++;
+                    boolean negativeExponent = false;
+                    if (pos < end && (raw[pos] == '-' || raw[pos] == '+')) {
+                        negativeExponent = raw[pos] == '-';
+                        pos++;
+                    }
+                    final int exponentStart = pos;
+                    int written = 0;
+                    while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+                        written = Math.min(EXPONENT_CAP, written * 10 + digit);
+                        pos++;
+                    }
+                    if (pos == exponentStart) {
+                        return -1;
+                    }
+                    exponent += negativeExponent ? -written : written;
+                }
+                final double magnitude = digits <= MAX_PLAIN_DIGITS ? DecimalText.exactly(mantissa, exponent) : Double.NaN;
+                if (!Double.isNaN(magnitude)) {
+                    value = negative ? -magnitude : magnitude;
+                } else {
+                    value = Double.parseDouble(new String(raw, cellStart, pos - cellStart, StandardCharsets.ISO_8859_1));
+                    if (Double.isInfinite(value)) {
+                        return -1;
+                    }
+                }
+            }
+            pos = skipSpaces(raw, pos, end);
+            values[columns++] = value;
+            if (pos >= end) {
+                return columns;
+            }
+            if (raw[pos] != delimiter) {
+                return -1;
+            }
+            pos++;
+        }
+    }
+
+    private ParsedLine plainResult(final int columns) {
+        for (int column = 0; column < columns; column++) {
+            if (!Double.isNaN(values[column])) {
+                return new ParsedLine.Cells(Arrays.copyOf(values, columns));
+            }
+        }
+        return new ParsedLine.Blank();
+    }
+
+    private int skipSpaces(final byte[] text, int pos, final int end) {
+        while (pos < end && isSpace((char) text[pos])) {
+            pos++;
+        }
+        return pos;
     }
 
     /**

@@ -50,4 +50,22 @@ final class NaValues {
         }
         return false;
     }
+
+    /** The same for a line's bytes, each ASCII byte its character: a token with any other never matches here. */
+    boolean matches(final byte[] text, final int from, final int to) {
+        final int length = to - from;
+        if (length >= byLength.length) {
+            return false;
+        }
+        for (final char[] token : byLength[length]) {
+            int i = 0;
+            while (i < length && text[from + i] >= 0 && text[from + i] == token[i]) {
+                i++;
+            }
+            if (i == length) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

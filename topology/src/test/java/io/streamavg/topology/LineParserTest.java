@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamavg.wire.RejectReason;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -151,5 +153,40 @@ class LineParserTest {
         final byte[] raw = "1,x".getBytes(StandardCharsets.UTF_8);
 
         assertThat(((ParsedLine.Rejected) parser.parse(raw)).raw()).isEqualTo(raw);
+    }
+
+    @Test
+    void shouldReadEveryLineOnTheFastPathExactlyAsTheGeneralPathDoes() {
+        final String[] cells = {"", " ", "1", "-2.5", "+3.", ".5", "-.25", "007", "-0", "0.0", "1e5", "1E-3", "-4.2e+22", "1e23",
+            "123456789012345678", "1234567890123456789", "9007199254740993", "0.1234567890123456789", "12e1234", "1e", "1.2.3",
+            "-", "+", ".", "e5", "NaN", "NA", "n/a", "inf", "-Infinity", "0x1p3", "1d", "\"4\"", "\"x\"", "a", "é", "\t7\t", " 8 ",
+            "1.7976931348623157e308", "4.9e-324", "1_000", "0.8736785232423456", "3.1416e+05", " NaN ", "nan", "NULL", "#N/A N/A",
+            "-1.#IND", "1.#QNAN", "1e99999", "-1e-99999", "00000000000000000000001.5"};
+        final Random random = new Random(20261125);
+        final LineParser parser = new LineParser(',', 32, NaValues.of(NaValues.PANDAS_DEFAULT));
+        for (int line = 0; line < 50_000; line++) {
+            final StringBuilder text = new StringBuilder();
+            final int count = 1 + random.nextInt(random.nextInt(10) == 0 ? 40 : 8);
+            for (int cell = 0; cell < count; cell++) {
+                if (cell > 0) {
+                    text.append(',');
+                }
+                text.append(random.nextInt(4) == 0 ? cells[random.nextInt(cells.length)]
+                        : String.valueOf(random.nextInt(2_000_000) / 1000.0 - 1000));
+            }
+            final byte[] raw = text.toString().getBytes(StandardCharsets.UTF_8);
+            final ParsedLine fast = parser.parse(raw);
+            final ParsedLine general = parser.parseGeneral(raw);
+            if (fast instanceof ParsedLine.Cells fastCells) {
+                assertThat(general).as(text.toString()).isInstanceOfSatisfying(ParsedLine.Cells.class, generalCells ->
+                        assertThat(Arrays.stream(fastCells.values()).mapToLong(Double::doubleToRawLongBits).toArray()).as(text.toString())
+                                .isEqualTo(Arrays.stream(generalCells.values()).mapToLong(Double::doubleToRawLongBits).toArray()));
+            } else if (fast instanceof ParsedLine.Rejected rejected) {
+                assertThat(general).as(text.toString()).isInstanceOfSatisfying(ParsedLine.Rejected.class, expected ->
+                        assertThat(rejected.detail()).isEqualTo(expected.detail()));
+            } else {
+                assertThat(general).as(text.toString()).isEqualTo(fast);
+            }
+        }
     }
 }
