@@ -34,6 +34,7 @@ class LineFolderTest {
     private static final String DEAD = "dead";
 
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> sessionMarks;
     private boolean failPuts;
 
     @BeforeEach
@@ -44,6 +45,9 @@ class LineFolderTest {
                 .withLoggingDisabled().build();
         real.init(context.getStateStoreContext(), real);
         store = failingPuts(real);
+        sessionMarks = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StatsTopology.SESSION_MARKS_STORE), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        sessionMarks.init(context.getStateStoreContext(), sessionMarks);
     }
 
     @Test
@@ -142,15 +146,17 @@ class LineFolderTest {
 
         final MockProcessorContext<Object, Object> context = context();
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final TopologyMeters meters = new TopologyMeters(registry);
         final LineParser parser = new LineParser(',', 1024, NaValues.of(NaValues.PANDAS_DEFAULT));
         final LineFolder folder = new LineFolder(StatsTopology.PARTIALS_STORE, INTERVAL, SIZE, GRACE, parser::parse, parser::names,
-                new TopologyMeters(registry), DEAD, PARTIALS, WINDOWS);
+                meters, DEAD, PARTIALS, WINDOWS, new SessionMarks(StatsTopology.SESSION_MARKS_STORE, Duration.ofDays(7), meters));
         /** What the last flush forwarded to the windows' repartition: column @ window start (ms) to partial. */
         final Map<String, RunningStats> windows = new HashMap<>();
         private long offset;
 
         Folder() {
             context.addStateStore(store);
+            context.addStateStore(sessionMarks);
             folder.init(context);
         }
 
