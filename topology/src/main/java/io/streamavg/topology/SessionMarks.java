@@ -3,7 +3,6 @@ package io.streamavg.topology;
 import io.streamavg.wire.LineHeaders;
 import io.streamavg.wire.RejectReason;
 import io.streamavg.wire.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The high-water mark of each resumable session a task reads: the highest {@link LineHeaders#SEQUENCE}
- * it counted, so that a line a client resent after a lost connection, and which had reached Kafka
- * already, is dropped instead of counted twice. A session's lines are keyed by its ID, so they all
+ * it counted, and the numbers below it it skipped ({@link SessionMark}), so that a line a client resent
+ * after a lost connection, and which had reached Kafka already, is dropped instead of counted twice. A session's lines are keyed by its ID, so they all
  * reach one task, in the order each bridge sent them.
  *
  * <p>Exactly-once: the marks live in a logged store of the task, written with every line, so the
@@ -37,9 +36,11 @@ import org.slf4j.LoggerFactory;
 final class SessionMarks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionMarks.class);
-    /** The first byte of a stored mark: its format, so that a later one can be told apart. */
-    private static final byte FORMAT = 1;
-    private static final int ENCODED = 1 + Long.BYTES + Long.BYTES;
+    /**
+     * Gaps kept per session, the newest: each is a line the bridge set aside or a line Kafka refused
+     * after a later one; one the client resends after more than this many gaps is dropped as counted.
+     */
+    static final int MOST_GAPS = 64;
     /** At most this long between purges, in stream time, whatever the retention: a purge reads every mark of the task. */
     private static final long LONGEST_PURGE_INTERVAL = Duration.ofHours(1).toMillis();
 
@@ -47,6 +48,7 @@ final class SessionMarks {
     private final long retention;
     private final TopologyMeters meters;
     private final RateLimitedLog gapLog = new RateLimitedLog(Duration.ofSeconds(10));
+    private final RateLimitedLog forgottenGapLog = new RateLimitedLog(Duration.ofSeconds(10));
     private KeyValueStore<String, byte[]> store;
     private BiConsumer<Record<byte[], byte[]>, ParsedLine.Rejected> deadLetter;
 
@@ -84,30 +86,41 @@ final class SessionMarks {
         }
         final String id = new String(session, StandardCharsets.US_ASCII);
         final byte[] stored = store.get(id);
-        final long mark = stored == null ? 0 : ByteBuffer.wrap(stored).getLong(1);
-        if (sequence <= mark) {
+        final SessionMark mark = stored == null ? SessionMark.NONE : SessionMark.decode(stored);
+        if (mark.counted(sequence)) {
             meters.duplicate();
-            LOG.debug("Dropped line {} of session {}: its lines up to {} are counted already", sequence, id, mark);
+            LOG.debug("Dropped line {} of session {}: counted already (lines up to {}, but {} gaps)", sequence, id, mark.highest(),
+                    mark.gapCount());
             return false;
         }
-        if (sequence > mark + 1) {
-            gap(id, mark, sequence);
+        if (sequence > mark.highest() + 1) {
+            gap(id, mark.highest(), sequence);
+        } else if (sequence < mark.highest()) {
+            LOG.debug("Line {} of session {} arrived after line {}: counted, in the gap it left", sequence, id, mark.highest());
         }
-        final long seen = stored == null ? record.timestamp() : Math.max(record.timestamp(), ByteBuffer.wrap(stored).getLong(1 + Long.BYTES));
-        store.put(id, ByteBuffer.allocate(ENCODED).put(FORMAT).putLong(sequence).putLong(seen).array());
+        SessionMark next = mark.counting(sequence, record.timestamp());
+        if (next.gapCount() > MOST_GAPS) {
+            next = next.withAtMostGaps(MOST_GAPS);
+            forgottenGapLog.log(unlogged -> LOG.warn("Session {} has more than {} gaps: the oldest is forgotten, and a line of it "
+                    + "resent later would be dropped as counted{}", id, MOST_GAPS,
+                    unlogged == 0 ? "" : " (" + unlogged + " more since the last one logged)"));
+        }
+        store.put(id, next.encode());
         return true;
     }
 
     /**
-     * Lines that never reached raw-lines: those the bridge set aside (too long, not UTF-8, on
-     * raw-lines-dlq with the session's headers), or a session forgotten after the retention and
-     * resumed. Anything else would be a bug: the bridge numbers a session's lines in order.
+     * Lines not (yet) on raw-lines when a later one of the session arrives: those the bridge set
+     * aside (too long, not UTF-8: on raw-lines-dlq, with the session's headers); a line Kafka refused
+     * after it had delivered a later one (the bridge then closed the connection, and the client
+     * resends from its last ok: the resent line counts, in the gap); or a session forgotten after the
+     * retention and resumed.
      */
     private void gap(final String id, final long mark, final long sequence) {
         meters.sessionGap();
-        gapLog.log(unlogged -> LOG.warn("Session {} went from line {} to line {}: lines {}..{} never reached {} (set aside by the bridge "
-                        + "on raw-lines-dlq, or the session was idle past --{}){}", id, mark, sequence, mark + 1, sequence - 1,
-                Topics.RAW_LINES, StatsTopologyConfig.SESSION_RETENTION,
+        gapLog.log(unlogged -> LOG.warn("Session {} went from line {} to line {}: lines {}..{} are not on {} (set aside by the bridge on "
+                        + "raw-lines-dlq; or refused by Kafka, and counted if the client resends them; or the session was idle past --{}){}",
+                id, mark, sequence, mark + 1, sequence - 1, Topics.RAW_LINES, StatsTopologyConfig.SESSION_RETENTION,
                 unlogged == 0 ? "" : " (" + unlogged + " more gaps since the last one logged)"));
     }
 
@@ -121,7 +134,7 @@ final class SessionMarks {
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, byte[]> mark = all.next();
-                if (ByteBuffer.wrap(mark.value).getLong(1 + Long.BYTES) < streamTime - retention) {
+                if (SessionMark.lastSeen(mark.value) < streamTime - retention) {
                     expired.add(mark.key);
                 }
             }
