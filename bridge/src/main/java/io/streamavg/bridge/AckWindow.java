@@ -16,6 +16,19 @@ final class AckWindow {
     /** Whether line s, for acknowledged < s <= sent, is acknowledged: slot s % length. */
     private boolean[] done = new boolean[INITIAL];
 
+    /**
+     * Continues a resumed session, before its first line here: the client knows its first
+     * {@code acknowledged} lines are acknowledged, so the next line is acknowledged + 1 and the
+     * count starts there.
+     */
+    synchronized void resumeAt(final long acknowledged) {
+        if (sent != 0) {
+            throw new IllegalStateException("a session resumes before its first line, not after " + sent);
+        }
+        sent = acknowledged;
+        this.acknowledged = acknowledged;
+    }
+
     /** Numbers the next line of the session. */
     synchronized long next() {
         sent++;

@@ -33,10 +33,12 @@ public final class BridgeConfig extends AbstractConfig {
             .define(ACK, Type.BOOLEAN, false, Importance.MEDIUM,
                     "Write 'ok N' back to the client whenever Kafka has acknowledged the first N lines of the connection (N only"
                             + " grows; a header line is not counted); when the client closes its side, answer the final 'ok N' for"
-                            + " every line read, then close.")
+                            + " every line read, then close. A connection may then open with 'session ID N' to resume a session"
+                            + " after its first N lines (see the README).")
             .define(KEY, Type.STRING, KEY_NONE, ConfigDef.ValidString.in(KEY_NONE, KEY_CONNECTION), Importance.MEDIUM,
                     "Record key of the lines: none lets the producer spread them over the partitions; connection keys every line"
-                            + " of a connection with an id of that connection (a random UUID), so they stay in order on one partition.")
+                            + " of a connection with an id of that connection (a random UUID), so they stay in order on one partition."
+                            + " Whatever this says, the lines of a resumable session (see ack) are keyed by its ID.")
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
                     "Longest line in bytes, without its terminator: a longer line is not published to raw-lines; its first"
                             + " max-line-bytes bytes go to raw-lines-dlq with reason line-too-long, and the connection stays open.")

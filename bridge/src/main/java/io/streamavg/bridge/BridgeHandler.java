@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * against the bridge-wide {@link InFlightBytes} until Kafka answers it. A line Kafka finally
  * refuses closes the connection, after a line telling the client, so that it knows. In header
  * mode the first line names the columns of the others; in acknowledged mode the client reads
- * {@code ok N} as Kafka acknowledges its lines, and the final count after it ends its side.
+ * {@code ok N} as Kafka acknowledges its lines, and the final count after it ends its side. A
+ * {@link SessionLine} may open an acknowledged connection: its lines then continue that session,
+ * numbered in record headers, so that the topology counts a line resent after a lost connection once.
  */
 final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
@@ -46,8 +48,13 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingHeader;
     /** The connection's first line, as received: the value of every record's column-names header. */
     private byte[] columns;
-    /** The header line was unusable: the connection is closing, and what follows it is not read. */
-    private boolean refusedHeader;
+    /** The header line (or a session line) was unusable: the connection is closing, and what follows it is not read. */
+    private boolean refused;
+
+    /** No line yet: the first may be a {@link SessionLine}. */
+    private boolean awaitingSession = true;
+    /** The connection continues this session (ASCII), whose lines it numbers; null for an anonymous one. */
+    private byte[] session;
 
     // Acknowledged mode: the window is shared with the producer's I/O thread, the rest is the event loop's.
     private final AckWindow acks;
@@ -56,8 +63,8 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
     private boolean inputEnded;
     private boolean finished;
     private Channel channel;
-    /** With --key connection, this connection's id; null otherwise. */
-    private final byte[] key;
+    /** With --key connection, this connection's id; a session's ID; null otherwise. */
+    private byte[] key;
 
     BridgeHandler(final RecordSender sender, final BridgeMeters meters, final InFlightBytes inFlight,
                   final String client, final ConnectionRules rules) {
@@ -79,8 +86,19 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        if (refusedHeader && (msg instanceof LineFramer.Line || msg instanceof LineFramer.OverlongLine)) {
+        if (refused && (msg instanceof LineFramer.Line || msg instanceof LineFramer.OverlongLine)) {
             return;
+        }
+        if (awaitingSession && (msg instanceof LineFramer.Line || msg instanceof LineFramer.OverlongLine)) {
+            awaitingSession = false;
+            if (msg instanceof LineFramer.Line line && SessionLine.isSessionLine(line.bytes())) {
+                openSession(ctx, line.bytes());
+                return;
+            }
+            if (msg instanceof LineFramer.OverlongLine line && SessionLine.isSessionLine(line.firstBytes())) {
+                refuseSession(ctx, "the session line is longer than --" + BridgeConfig.MAX_LINE_BYTES + " " + line.limit());
+                return;
+            }
         }
         if (awaitingHeader && msg instanceof LineFramer.Line line) {
             awaitingHeader = false;
@@ -119,8 +137,35 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The connection's lines continue the session its first line names; the session line is not one of them. */
+    private void openSession(final ChannelHandlerContext ctx, final byte[] line) {
+        final SessionLine opened;
+        try {
+            if (acks == null) {
+                throw new IllegalArgumentException("sessions need acknowledged mode (--" + BridgeConfig.ACK
+                        + " true): a client resumes from the last 'ok N', and this bridge writes none");
+            }
+            opened = SessionLine.parse(line);
+        } catch (IllegalArgumentException e) {
+            refuseSession(ctx, e.getMessage());
+            return;
+        }
+        session = opened.id().getBytes(StandardCharsets.US_ASCII);
+        key = session;
+        acks.resumeAt(opened.acknowledged());
+        (opened.acknowledged() == 0 ? meters.sessionsStarted : meters.sessionsResumed).increment();
+        LOG.debug("The connection from {} continues session {} after its line {}", client, opened.id(), opened.acknowledged());
+    }
+
+    private void refuseSession(final ChannelHandlerContext ctx, final String why) {
+        refused = true;
+        meters.sessionsRefused.increment();
+        LOG.debug("Closing the connection from {}: its session line is unusable, {}", client, why);
+        ctx.writeAndFlush(ClientMessages.error("session: " + why)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     private void refuseHeader(final ChannelHandlerContext ctx, final String why) {
-        refusedHeader = true;
+        refused = true;
         LOG.debug("Closing the connection from {}: its header line is unusable, {}", client, why);
         ctx.writeAndFlush(ClientMessages.error("the first line must name the columns (--" + BridgeConfig.HEADER + "): " + why))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -140,7 +185,12 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
         if (columns != null) {
             record.headers().add(LineHeaders.COLUMNS, columns);
         }
-        final Delivery delivery = new Delivery(channel, record.topic(), size(record), acks == null ? 0 : acks.next());
+        final long line = acks == null ? 0 : acks.next();
+        if (session != null) {
+            record.headers().add(LineHeaders.SESSION, session);
+            record.headers().add(LineHeaders.SEQUENCE, LineHeaders.encodeSequence(line));
+        }
+        final Delivery delivery = new Delivery(channel, record.topic(), size(record), line);
         inFlight.sending(channel, delivery.size);
         sender.send(record, delivery);
     }
@@ -259,7 +309,7 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
             if (acks == null) {
                 // The client has said all it will; the bridge sends nothing back.
                 ctx.close();
-            } else if (!refusedHeader) {
+            } else if (!refused) {
                 writeAcks();
             }
         } else if (evt instanceof InFlightBytes.ReadingResumed) {

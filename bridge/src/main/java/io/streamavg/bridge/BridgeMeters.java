@@ -26,6 +26,9 @@ final class BridgeMeters {
     final Counter pausedSeconds;
     final Counter parked;
     final Counter headers;
+    final Counter sessionsStarted;
+    final Counter sessionsResumed;
+    final Counter sessionsRefused;
     final AtomicInteger openConnections = new AtomicInteger();
     final SendFailureLog failureLog = new SendFailureLog();
 
@@ -56,6 +59,12 @@ final class BridgeMeters {
                 .register(registry);
         headers = Counter.builder("streamavg.bridge.headers.received")
                 .description("Header lines read in --header mode, one per connection; not counted as lines").register(registry);
+        sessionsStarted = Counter.builder("streamavg.bridge.sessions.started")
+                .description("Connections opened with 'session ID 0': a session's first connection").register(registry);
+        sessionsResumed = Counter.builder("streamavg.bridge.sessions.resumed")
+                .description("Connections opened with 'session ID N', N > 0: a session continued after a lost connection").register(registry);
+        sessionsRefused = Counter.builder("streamavg.bridge.sessions.refused")
+                .description("Connections closed after an unusable session line (malformed, or without --ack)").register(registry);
         Gauge.builder("streamavg.bridge.connections.open", openConnections, AtomicInteger::get)
                 .description("Clients connected now").register(registry);
     }

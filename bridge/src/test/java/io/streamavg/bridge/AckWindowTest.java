@@ -1,6 +1,7 @@
 package io.streamavg.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,5 +53,20 @@ class AckWindowTest {
         }
         outstanding.forEach(window::answered);
         assertThat(window.acknowledged()).isEqualTo(window.sent());
+    }
+
+    @Test
+    void shouldNumberAResumedSessionAfterTheClientsCount() {
+        final AckWindow window = new AckWindow();
+        window.resumeAt(1_000_000_000_000L);
+        final long first = window.next();
+        final long second = window.next();
+        assertThat(window.answered(second)).isFalse();
+        assertThat(window.acknowledged()).isEqualTo(1_000_000_000_000L);
+        assertThat(window.answered(first)).isTrue();
+
+        assertThat(first).isEqualTo(1_000_000_000_001L);
+        assertThat(window.acknowledged()).isEqualTo(1_000_000_000_002L);
+        assertThatThrownBy(() -> window.resumeAt(5)).isInstanceOf(IllegalStateException.class);
     }
 }

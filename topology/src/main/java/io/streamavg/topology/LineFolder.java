@@ -57,6 +57,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private final String windowPartialsChild;
     private final long windowSize;
     private final long windowGrace;
+    private final SessionMarks sessions;
     private final RateLimitedLog lateLog = new RateLimitedLog(Duration.ofSeconds(10));
     private ProcessorContext<Object, Object> context;
     private PartialsStore store;
@@ -66,10 +67,11 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
      * @param deadLetterChild the name of the sink of rejected lines
      * @param partialsChild the name of the node cumulative partials go to (their repartition by column)
      * @param windowPartialsChild the name of the node window partials go to (their repartition by column)
+     * @param sessions the marks of the resumable sessions, checked before a session's line is parsed
      */
     LineFolder(final String storeName, final Duration interval, final Duration windowSize, final Duration windowGrace,
                final Function<byte[], ParsedLine> parser, final Function<byte[], ColumnNames> headerParser, final TopologyMeters meters,
-               final String deadLetterChild, final String partialsChild, final String windowPartialsChild) {
+               final String deadLetterChild, final String partialsChild, final String windowPartialsChild, final SessionMarks sessions) {
         this.storeName = storeName;
         this.interval = interval;
         this.parser = parser;
@@ -80,6 +82,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         this.windowPartialsChild = windowPartialsChild;
         this.windowSize = windowSize.toMillis();
         this.windowGrace = windowGrace.toMillis();
+        this.sessions = sessions;
     }
 
     @Override
@@ -106,10 +109,15 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flush);
+        sessions.init(context, this::deadLetter);
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        final Header session = record.headers().lastHeader(LineHeaders.SESSION);
+        if (session != null && !sessions.admit(record, session.value())) {
+            return;
+        }
         final ParsedLine line = parser.apply(record.value());
         if (line instanceof ParsedLine.Cells cells) {
             final double[] values = cells.values();

@@ -6,6 +6,7 @@ import io.streamavg.wire.WindowKey;
 import io.streamavg.wire.WindowKeySerde;
 import io.streamavg.wire.WindowStatsSerde;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -40,7 +42,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *                          └─ per-task window partials, one per column and window each commit interval
  *                               ─▶ repartition by column (window-partials)
  *                               ─▶ merge per window (store window-stats) ─▶ window-averages
- * fold-lines parses each line and folds it into its task's partials (store line-partials).
+ * fold-lines parses each line and folds it into its task's partials (store line-partials); a line of a
+ * resumable session that its session counted already is dropped first (store session-marks, see {@link SessionMarks}).
  * </pre>
  * Every stateful step and internal topic is named here, so that internal names cannot change by accident.
  * A record that a step fails on goes to raw-lines-dlq as well, through {@link DeadLetterOnError}.
@@ -49,6 +52,8 @@ public final class StatsTopology {
 
     /** Per-task partial statistics not yet forwarded; changelogged. */
     public static final String PARTIALS_STORE = "line-partials";
+    /** Per resumable session, the highest line number counted and the newest line's time; changelogged. */
+    public static final String SESSION_MARKS_STORE = "session-marks";
     /** Cumulative statistics per column: what {@code column-averages} is the changelog of. */
     public static final String COLUMN_STATS_STORE = "column-stats";
     static final String PARTIALS_REPARTITION = "column-partials";
@@ -94,12 +99,17 @@ public final class StatsTopology {
                 final LineParser parser = new LineParser(delimiter, maxColumns, naValues);
                 return new LineFolder(PARTIALS_STORE, config.commitInterval(), config.windowSize(), config.windowGrace(),
                         parsing.apply(parser::parse), parser::names, meters,
-                        DEAD_LETTER_SINK, PARTIALS_REPARTITION_NODE, WINDOW_PARTIALS_REPARTITION_NODE);
+                        DEAD_LETTER_SINK, PARTIALS_REPARTITION_NODE, WINDOW_PARTIALS_REPARTITION_NODE,
+                        new SessionMarks(SESSION_MARKS_STORE, config.sessionRetention(), meters));
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(PartialsStore.builder(PARTIALS_STORE));
+                return Set.of(PartialsStore.builder(PARTIALS_STORE),
+                        // On disk: one mark per session for the whole retention, which heap need not hold.
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_MARKS_STORE), Serdes.String(), Serdes.ByteArray())
+                                .withLoggingEnabled(Map.of())
+                                .withCachingEnabled());
             }
         };
         // One processor per line; it forwards to its children by name, rejected lines to the

@@ -29,6 +29,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String WINDOW_SIZE = "window-size";
     public static final String WINDOW_GRACE = "window-grace";
     public static final String WINDOW_STORE_RETENTION = "window-store-retention";
+    public static final String SESSION_RETENTION = "session-retention";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(APPLICATION_ID, Type.STRING, "streamavg", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -70,7 +71,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
             .define(WINDOW_STORE_RETENTION, Type.LONG, 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
                     "Milliseconds the topology's window store keeps windows for /windows, after the newest; at least window-size + "
                             + "window-grace. window-averages keeps them as long as the broker's retention.ms, the sink's table for "
-                            + "its --window-retention.");
+                            + "its --window-retention.")
+            .define(SESSION_RETENTION, Type.LONG, 7L * 86_400_000L, Range.between(1L, 3_660L * 86_400_000L), Importance.LOW,
+                    "Milliseconds the topology keeps the count of a resumable session (the bridge's session line) after its newest "
+                            + "line, in the time of the lines a task has read; lines resent to a session idle for longer are counted again.");
 
     private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
@@ -160,6 +164,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
 
     public Duration windowStoreRetention() {
         return Duration.ofMillis(getLong(WINDOW_STORE_RETENTION));
+    }
+
+    public Duration sessionRetention() {
+        return Duration.ofMillis(getLong(SESSION_RETENTION));
     }
 
     /** The parser reads a number before it looks for NA tokens, so a numeric token would never match: refused rather than ignored. */

@@ -15,6 +15,9 @@ public final class TopologyMeters {
 
     private final Counter parsed;
     private final Counter late;
+    private final Counter duplicates;
+    private final Counter sessionGaps;
+    private final Counter sessionsExpired;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
     public TopologyMeters(final MeterRegistry registry) {
@@ -22,6 +25,13 @@ public final class TopologyMeters {
                 .description("Lines parsed into cells and folded into the statistics").register(registry);
         late = Counter.builder("streamavg.topology.late.lines")
                 .description("Lines that arrived after their window closed: counted in the cumulative statistics only").register(registry);
+        duplicates = Counter.builder("streamavg.topology.duplicate.lines")
+                .description("Lines of a resumable session dropped because the session had counted their number already").register(registry);
+        sessionGaps = Counter.builder("streamavg.topology.session.gaps")
+                .description("Times a session's line number jumped past the next one (lines set aside by the bridge, or a forgotten session)")
+                .register(registry);
+        sessionsExpired = Counter.builder("streamavg.topology.sessions.expired")
+                .description("Resumable sessions forgotten after --session-retention without a line").register(registry);
         for (final RejectReason reason : RejectReason.values()) {
             rejected.put(reason, Counter.builder("streamavg.topology.lines.rejected").tag("reason", reason.code())
                     .description("Lines sent to raw-lines-dlq by the topology, by reason").register(registry));
@@ -34,6 +44,18 @@ public final class TopologyMeters {
 
     void late() {
         late.increment();
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void sessionGap() {
+        sessionGaps.increment();
+    }
+
+    void sessionsExpired(final int sessions) {
+        sessionsExpired.increment(sessions);
     }
 
     void rejected(final RejectReason reason) {

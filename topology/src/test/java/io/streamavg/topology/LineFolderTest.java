@@ -36,6 +36,7 @@ class LineFolderTest {
 
     private KeyValueStore<String, byte[]> store;
     private PartialsStore partialsStore;
+    private KeyValueStore<String, byte[]> sessionMarks;
     private boolean failPuts;
     private int puts;
 
@@ -48,6 +49,9 @@ class LineFolderTest {
         real.init(context.getStateStoreContext(), real);
         store = failingPuts(real);
         partialsStore = new PartialsStore(store);
+        sessionMarks = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StatsTopology.SESSION_MARKS_STORE), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        sessionMarks.init(context.getStateStoreContext(), sessionMarks);
     }
 
     @Test
@@ -174,15 +178,17 @@ class LineFolderTest {
 
         final MockProcessorContext<Object, Object> context = context();
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final TopologyMeters meters = new TopologyMeters(registry);
         final LineParser parser = new LineParser(',', 1024, NaValues.of(NaValues.PANDAS_DEFAULT));
         final LineFolder folder = new LineFolder(StatsTopology.PARTIALS_STORE, INTERVAL, SIZE, GRACE, parser::parse, parser::names,
-                new TopologyMeters(registry), DEAD, PARTIALS, WINDOWS);
+                meters, DEAD, PARTIALS, WINDOWS, new SessionMarks(StatsTopology.SESSION_MARKS_STORE, Duration.ofDays(7), meters));
         /** What the last flush forwarded to the windows' repartition: column @ window start (ms) to partial. */
         final Map<String, RunningStats> windows = new HashMap<>();
         private long offset;
 
         Folder() {
             context.addStateStore(partialsStore);
+            context.addStateStore(sessionMarks);
             folder.init(context);
         }
 

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -149,6 +150,11 @@ final class StatsTopologyDriver implements AutoCloseable {
         driver.<String, RunningStats>getKeyValueStore(StatsTopology.COLUMN_STATS_STORE).all()
                 .forEachRemaining(entry -> store.put(entry.key, entry.value));
         return store;
+    }
+
+    /** One of the topology's key-value stores, as its task holds it now. */
+    <K, V> KeyValueStore<K, V> keyValueStore(final String name) {
+        return driver.getKeyValueStore(name);
     }
 
     @Override

@@ -396,7 +396,7 @@ class StatsTopologyTest {
         // Renaming any of these orphans the state of running deployments: change them only on purpose.
         final List<String> names = List.of("raw-lines-source", "fold-lines", "line-partials", "column-partials-repartition",
                 "merge-partials", "column-stats", "column-averages-sink", "raw-lines-dlq-sink", "window-partials-repartition",
-                "merge-window-partials", "window-stats", "window-averages-sink");
+                "merge-window-partials", "window-stats", "window-averages-sink", "session-marks");
         assertThat(names).allSatisfy(name -> assertThat(description).contains(name));
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }

@@ -15,6 +15,11 @@ public enum RejectReason {
     /** Longer than the bridge's line limit; the record holds the line's first bytes only. */
     LINE_TOO_LONG("line-too-long"),
     /**
+     * A line with a {@link LineHeaders#SESSION} header that is not a session ID, or without a valid
+     * {@link LineHeaders#SEQUENCE}: it cannot be checked against its session's count, so it is not counted.
+     */
+    MALFORMED_SESSION("malformed-session"),
+    /**
      * Not a bad line: the topology failed on the record (a bug, corrupt state) and set it aside
      * rather than stop; the exception is in the {@link DeadLetterHeaders} {@code ERROR_*} headers.
      */
