@@ -26,6 +26,7 @@ final class BridgeMeters {
     final Counter pausedSeconds;
     final Counter parked;
     final Counter headers;
+    final Counter tlsRefused;
     final AtomicInteger openConnections = new AtomicInteger();
     final SendFailureLog failureLog = new SendFailureLog();
 
@@ -56,6 +57,9 @@ final class BridgeMeters {
                 .register(registry);
         headers = Counter.builder("streamavg.bridge.headers.received")
                 .description("Header lines read in --header mode, one per connection; not counted as lines").register(registry);
+        tlsRefused = Counter.builder("streamavg.bridge.connections.tls.failed")
+                .description("Clients closed because their TLS handshake failed (not TLS, no or an untrusted client certificate)")
+                .register(registry);
         Gauge.builder("streamavg.bridge.connections.open", openConnections, AtomicInteger::get)
                 .description("Clients connected now").register(registry);
     }

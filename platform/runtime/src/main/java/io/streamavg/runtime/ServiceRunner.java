@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -85,19 +87,27 @@ public final class ServiceRunner {
             return EXIT_FAILED;
         }
         LOG.info("streamavg {}: HTTP on port {} ({})", command.name(), http.port(), String.join(", ", routes.claimed()));
-        final Thread hook = new Thread(() -> {
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final BooleanSupplier stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return true;
+            }
             LOG.info("Stopping {}", command.name());
             try {
                 service.close();
+                return true;
             } catch (RuntimeException e) {
                 LOG.error("Stopping {} failed", command.name(), e);
+                fatal.compareAndSet(null, e);
+                return false;
             } finally {
                 http.close();
                 meters.close();
                 stopped.countDown();
             }
-        }, "streamavg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::getAsBoolean, "streamavg-shutdown"));
+        exitAfterStopOnSignals(stop);
         try {
             service.start(error -> {
                 fatal.compareAndSet(null, error);
@@ -121,6 +131,23 @@ public final class ServiceRunner {
         err.println(prefix + (error.getMessage() != null ? error.getMessage() : error.toString()));
         // Exiting from the main thread runs the hook, which closes the service.
         return EXIT_FAILED;
+    }
+
+    /**
+     * SIGTERM and Ctrl-C are how a service is meant to stop: exit code 0 once it has stopped
+     * cleanly (1 if its close failed), not the JVM's own 143 and 130. The signal's thread stops the
+     * service first; the shutdown hook then finds it stopped.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitAfterStopOnSignals(final BooleanSupplier stop) {
+        for (final String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(stop.getAsBoolean() ? 0 : EXIT_FAILED));
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps this signal (-Xrs): its default, the hook alone, then applies.
+                LOG.debug("SIG{} keeps the JVM's handling", name, e);
+            }
+        }
     }
 
     /**
