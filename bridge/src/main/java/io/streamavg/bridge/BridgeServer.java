@@ -95,7 +95,7 @@ public final class BridgeServer implements Service {
     private BridgeServer(final BridgeConfig config, final ServiceContext context, final Map<String, Object> producerSettings) {
         this(config, context, producerFactory(producerSettings), deliveryTimeout(producerSettings),
                 timeout -> {
-                    try (Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
+                    try (Admin admin = Admin.create(adminSettings(config))) {
                         TopicSetup.awaitServed(admin, TOPICS, timeout);
                     }
                 });
@@ -155,6 +155,11 @@ public final class BridgeServer implements Service {
                             + " (STREAMAVG_KAFKA_BUFFER_MEMORY) or lower it");
         }
         return settings;
+    }
+
+    /** The admin client's, which asks whether the topics are served: the same connection settings as the producer's. */
+    static Map<String, Object> adminSettings(final BridgeConfig config) {
+        return clientSettings(config, AdminClientConfig.configNames());
     }
 
     /** The pass-through settings this client knows, so that it does not log the others as unused. */
