@@ -26,7 +26,7 @@ public final class Bench {
     private static final String PIPELINE_USAGE = "streamavg bench pipeline [options]";
     private static final String BRIDGE_USAGE = "streamavg bench bridge [options]";
     private static final String BRIDGE_SUMMARY = """
-            Runs the broker (in this JVM), the bridge and the load generator (a JVM each) and measures lines per second \
+            Runs the broker (in this JVM, warmed up first), the bridge and the load generator (a JVM each) and measures lines per second \
             from --connections TCP connections into raw-lines, timed until raw-lines holds all --lines, without and with \
             --ack; then Kafka's ProducerPerformance sending as many of the same lines with the bridge's producer settings \
             to the same broker, the ceiling. Prints Markdown tables on standard output (progress goes to standard \

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code streamavg bench bridge}: lines per second from TCP clients into raw-lines. The broker runs
  * in this JVM, the bridge ({@code streamavg bridge}) and the load generator each in a child JVM.
- * Runs, on the same broker: the bridge without and with {@code --ack}, each timed from the load
+ * Runs, on the same broker, after ProducerPerformance sending half as many lines to warm the
+ * broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from the load
  * generator's first connection until raw-lines holds every line (its end offsets; with --ack the
  * load generator also checks that every line was acknowledged), then Kafka's ProducerPerformance
  * sending as many of the same lines with the bridge's producer settings: the ceiling.
@@ -64,6 +65,10 @@ final class BridgeBench {
             TopicSetup.createMissing(admin, topics, config.timeout());
             // Before the first send, as the producer pitfall KAFKA-15591 requires.
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), config.timeout());
+            // The broker shares this JVM: whichever run came first would pay for its JIT warming up.
+            LOG.info("Warming the broker up with ProducerPerformance (not reported)");
+            PipelineBench.producerPerformance(broker.bootstrapServers(), Math.max(config.connections(), config.lines() / 2),
+                    config.connections(), config.columns(), config.seed(), config.timeout(), work);
             throughput.add(bridgeRun(admin, broker.bootstrapServers(), false));
             throughput.add(bridgeRun(admin, broker.bootstrapServers(), true));
             throughput.add(PipelineBench.producerPerformance(broker.bootstrapServers(), config.lines(), config.connections(),
