@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -88,23 +89,28 @@ public final class ServiceRunner {
         }
         LOG.info("streamavg {}: HTTP on port {} ({})", command.name(), http.port(), String.join(", ", routes.claimed()));
         final AtomicBoolean stopping = new AtomicBoolean();
+        final CompletableFuture<Boolean> stoppedCleanly = new CompletableFuture<>();
+        // Whoever comes second (the hook after a signal, a second Ctrl-C) waits for the first's
+        // stop to end: returning at once would let the JVM halt in the middle of it.
         final BooleanSupplier stop = () -> {
             if (!stopping.compareAndSet(false, true)) {
-                return true;
+                return stoppedCleanly.join();
             }
             LOG.info("Stopping {}", command.name());
+            boolean clean = false;
             try {
                 service.close();
-                return true;
+                clean = true;
             } catch (RuntimeException e) {
                 LOG.error("Stopping {} failed", command.name(), e);
                 fatal.compareAndSet(null, e);
-                return false;
             } finally {
                 http.close();
                 meters.close();
                 stopped.countDown();
+                stoppedCleanly.complete(clean);
             }
+            return clean;
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop::getAsBoolean, "streamavg-shutdown"));
         exitAfterStopOnSignals(stop);
