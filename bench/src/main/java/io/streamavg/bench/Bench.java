@@ -17,13 +17,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code streamavg bench BENCHMARK [options]}, the bench jar's entry point ({@code ./streamavg bench}
- * runs it): {@code topology} or {@code pipeline}.
+ * runs it): {@code topology}, {@code pipeline} or {@code bridge}.
  */
 public final class Bench {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
     private static final String USAGE = "streamavg bench topology [options]";
     private static final String PIPELINE_USAGE = "streamavg bench pipeline [options]";
+    private static final String BRIDGE_USAGE = "streamavg bench bridge [options]";
+    private static final String BRIDGE_SUMMARY = """
+            Runs the broker (in this JVM, warmed up first), the bridge and the load generator (a JVM each) and measures lines per second \
+            from --connections TCP connections into raw-lines, timed until raw-lines holds all --lines, without and with \
+            --ack; then Kafka's ProducerPerformance sending as many of the same lines with the bridge's producer settings \
+            to the same broker, the ceiling. Prints Markdown tables on standard output (progress goes to standard \
+            error), and with --json the same figures.""";
     private static final String PIPELINE_SUMMARY = """
             Runs broker (in this JVM), bridge, topology and sink (a JVM each) on this machine and measures: the \
             throughput of --lines lines over --connections connections until SQLite counts them all; the send-to-SQLite \
@@ -49,20 +56,24 @@ public final class Bench {
             out.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             out.println();
             out.print(CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, PipelineConfig.DEFINITION));
+            out.println();
+            out.print(CommandLine.help(BRIDGE_USAGE, BRIDGE_SUMMARY, BridgeBenchConfig.DEFINITION));
             return 0;
         }
-        if (args.isEmpty() || !List.of("topology", "pipeline").contains(args.get(0))) {
-            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology or pipeline)"
-                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology or pipeline)");
+        if (args.isEmpty() || !List.of("topology", "pipeline", "bridge").contains(args.get(0))) {
+            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology, pipeline or bridge)"
+                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology, pipeline or bridge)");
             err.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }
         final boolean pipeline = args.get(0).equals("pipeline");
+        final boolean bridge = args.get(0).equals("bridge");
         final String name = "streamavg bench " + args.get(0);
-        final ConfigDef definition = pipeline ? PipelineConfig.DEFINITION : BenchConfig.DEFINITION;
+        final ConfigDef definition = pipeline ? PipelineConfig.DEFINITION : bridge ? BridgeBenchConfig.DEFINITION : BenchConfig.DEFINITION;
         final List<String> options = args.subList(1, args.size());
         if (CommandLine.wantsHelp(options)) {
-            out.print(pipeline ? CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, definition) : CommandLine.help(USAGE, SUMMARY, definition));
+            out.print(pipeline ? CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, definition)
+                    : bridge ? CommandLine.help(BRIDGE_USAGE, BRIDGE_SUMMARY, definition) : CommandLine.help(USAGE, SUMMARY, definition));
             return 0;
         }
         if (options.contains("--version")) {
@@ -72,7 +83,7 @@ public final class Bench {
         final AbstractConfig config;
         try {
             final Map<String, String> settings = CommandLine.parse(definition, options, ownVariables(definition, env));
-            config = pipeline ? new PipelineConfig(settings) : new BenchConfig(settings);
+            config = pipeline ? new PipelineConfig(settings) : bridge ? new BridgeBenchConfig(settings) : new BenchConfig(settings);
         } catch (ConfigException e) {
             err.println("streamavg bench: " + CommandLine.explain(e, options, env));
             err.println("Run '" + name + " --help' for the options.");
@@ -81,8 +92,11 @@ public final class Bench {
         Path work = null;
         try {
             work = Files.createTempDirectory("streamavg-bench-");
+            final String commandLine = name + (options.isEmpty() ? "" : " " + String.join(" ", options));
             if (config instanceof PipelineConfig pipelineConfig) {
-                new PipelineBench(pipelineConfig, name + (options.isEmpty() ? "" : " " + String.join(" ", options)), out, work).run();
+                new PipelineBench(pipelineConfig, commandLine, out, work).run();
+            } else if (config instanceof BridgeBenchConfig bridgeConfig) {
+                new BridgeBench(bridgeConfig, commandLine, out, work).run();
             } else {
                 new TopologyBench((BenchConfig) config, options, out, work).run();
             }

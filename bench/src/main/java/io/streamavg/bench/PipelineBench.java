@@ -436,18 +436,29 @@ final class PipelineBench {
     }
 
     private PipelineResults.Throughput producerPerformance(final String bootstrap) throws Exception {
-        LOG.info("Kafka's ProducerPerformance: {} records of the same lines", config.lines());
+        return producerPerformance(bootstrap, config.lines(), config.connections(), config.columns(), config.seed(), config.timeout(), work);
+    }
+
+    /**
+     * Kafka's ProducerPerformance in a child JVM sending {@code lines} of the load generator's lines
+     * (as {@code connections} connections with {@code seed} make them) to {@link #PRODUCER_PERF_TOPIC}
+     * with the bridge's producer settings: the ceiling of a bench of the bridge.
+     */
+    static PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines, final int connections,
+                                                          final int columns, final long seed, final Duration timeout,
+                                                          final Path work) throws Exception {
+        LOG.info("Kafka's ProducerPerformance: {} records of the same lines", lines);
         final Path payload = work.resolve("payload.txt");
-        writePayload(payload);
+        writePayload(payload, lines, connections, columns, seed);
         final Path report = work.resolve("producer-perf.report");
         final ProcessSample before = ProcessSample.ofSelf();
         try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), List.of(report.toString(),
-                "--topic", PRODUCER_PERF_TOPIC, "--num-records", Long.toString(config.lines()), "--throughput", "-1",
+                "--topic", PRODUCER_PERF_TOPIC, "--num-records", Long.toString(lines), "--throughput", "-1",
                 "--payload-file", payload.toString(),
                 // The bridge's producer settings (BridgeServer.producerSettings at this commit).
                 "--command-property", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5",
                 "compression.type=lz4"), work)) {
-            perf.awaitExit(Instant.now().plus(config.timeout()));
+            perf.awaitExit(Instant.now().plus(timeout));
         }
         final ProcessSample broker = ProcessSample.ofSelf().since(before);
         final ChildOutcome outcome = ChildOutcome.readFrom(report);
@@ -462,11 +473,11 @@ final class PipelineBench {
     }
 
     /** The load generator's lines (connection by connection, as its seeds make them), up to {@link #PAYLOAD_LINES}. */
-    private void writePayload(final Path file) throws IOException {
-        final int connections = config.connections();
-        final long count = Math.min(config.lines(), PAYLOAD_LINES);
+    private static void writePayload(final Path file, final long lines, final int connections, final int columns, final long seed)
+            throws IOException {
+        final long count = Math.min(lines, PAYLOAD_LINES);
         final List<RandomLines> generators = IntStream.range(0, connections)
-                .mapToObj(index -> new RandomLines(config.seed() + index, config.columns())).toList();
+                .mapToObj(index -> new RandomLines(seed + index, columns)).toList();
         try (Writer payload = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
             for (long line = 0; line < count; line++) {
                 payload.write(generators.get((int) (line % connections)).next());

@@ -11,7 +11,7 @@ final class PipelineTable {
 
     static String markdown(final PipelineResults results) {
         final StringBuilder out = new StringBuilder();
-        out.append("### streamavg bench pipeline, ").append(results.startedAt()).append("\n\n");
+        out.append("### ").append(benchmark(results.command())).append(", ").append(results.startedAt()).append("\n\n");
         out.append('`').append(results.command()).append("`. ").append(results.machine())
                 .append(String.format(Locale.ROOT, " Load average %.2f at the end.", results.loadAverageAtEnd())).append("\n\n");
         if (!results.throughput().isEmpty()) {
@@ -19,6 +19,12 @@ final class PipelineTable {
         }
         results.latency().ifPresent(latency -> out.append('\n').append(latency(latency)));
         return out.toString();
+    }
+
+    /** "streamavg bench pipeline" or "streamavg bench bridge": the command without its options. */
+    static String benchmark(final String command) {
+        final int options = command.indexOf(" --");
+        return options < 0 ? command : command.substring(0, options);
     }
 
     static String throughput(final PipelineResults results) {

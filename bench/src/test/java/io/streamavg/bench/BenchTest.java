@@ -33,6 +33,15 @@ class BenchTest {
         assertThat(text(err)).startsWith("streamavg bench: unknown benchmark 'sink'");
     }
 
+    @Test
+    void shouldTakeTheBridgeBenchmarksOwnOptions() {
+        assertThat(run(List.of("bridge", "--help"), Map.of())).isZero();
+        assertThat(text(out)).startsWith("Usage: streamavg bench bridge [options]").contains("--connections").contains("--json").contains("--jfr")
+                .doesNotContain("--latency-rate");
+        assertThat(run(List.of("bridge", "--lines", "10", "--connections", "16"), Map.of())).isEqualTo(ServiceRunner.EXIT_BAD_OPTIONS);
+        assertThat(text(err)).contains("--lines").contains("must be at least --connections (16)");
+    }
+
     /** Whoever runs the services may have their variables set: they are not the bench's business. */
     @Test
     void shouldIgnoreOtherCommandsVariablesButReadItsOwn() {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -15,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets up each accepted connection, framer then handler, or refuses it, saying why, when --max-connections are open. */
+/**
+ * Sets up each accepted connection, TLS (with --tls-cert), the shutdown's gate, framer then
+ * handler, or refuses it, saying why, when --max-connections are open.
+ */
 final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeChannelInitializer.class);
@@ -26,9 +30,17 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
     private final InFlightBytes inFlight;
     private final ConnectionRules rules;
     private final ByteMeter bytesIn;
+    /** Null for plain TCP. */
+    private final SslContext tls;
 
     BridgeChannelInitializer(final RecordSender sender, final BridgeMeters meters,
                              final ChannelGroup clients, final InFlightBytes inFlight, final ConnectionRules rules) {
+        this(sender, meters, clients, inFlight, rules, null);
+    }
+
+    BridgeChannelInitializer(final RecordSender sender, final BridgeMeters meters, final ChannelGroup clients,
+                             final InFlightBytes inFlight, final ConnectionRules rules, final SslContext tls) {
+        this.tls = tls;
         this.sender = sender;
         this.meters = meters;
         this.clients = clients;
@@ -40,6 +52,12 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(final Channel channel) {
         final String client = describe(channel.remoteAddress());
+        if (tls != null) {
+            // First: a client that does not speak TLS, or has no certificate --tls-client-ca
+            // accepts, fails the handshake and is closed with no line read; a refused one reads why.
+            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()))
+                    .addLast("tls-failures", new TlsHandshakeFailures(meters, client));
+        }
         if (meters.openConnections.incrementAndGet() > rules.maxConnections()) {
             meters.openConnections.decrementAndGet();
             meters.connectionsRefused.increment();
@@ -49,6 +67,7 @@ final class BridgeChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         channel.closeFuture().addListener(closed -> meters.openConnections.decrementAndGet());
+        channel.pipeline().addLast("drain", new DrainGate());
         clients.add(channel);
         inFlight.accepted(channel);
         if (!rules.idleTimeout().isZero()) {

@@ -23,6 +23,10 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String KEY = "key";
     public static final String KEY_NONE = "none";
     public static final String KEY_CONNECTION = "connection";
+    public static final String TLS_CERT = "tls-cert";
+    public static final String TLS_KEY = "tls-key";
+    public static final String TLS_CLIENT_CA = "tls-client-ca";
+    public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
@@ -52,7 +56,20 @@ public final class BridgeConfig extends AbstractConfig {
             .define(MAX_BYTES_IN_FLIGHT, Type.LONG, 16L << 20, Range.atLeast(1024), Importance.LOW,
                     "Bytes of lines sent to Kafka and not yet acknowledged, over all clients, at which the bridge stops reading"
                             + " from every client (TCP then holds them back); reading resumes when acknowledgements bring them down"
-                            + " to half. At most half the producer's buffer.memory (32 MiB by default), so that a send never waits.");
+                            + " to half. At most half the producer's buffer.memory (32 MiB by default), so that a send never waits.")
+            .define(TLS_CERT, Type.STRING, "", Importance.MEDIUM,
+                    "PEM file of the ingest port's TLS certificate, then its chain: with --tls-key, clients must connect with"
+                            + " TLS; empty, plain TCP.")
+            .define(TLS_KEY, Type.STRING, "", Importance.MEDIUM,
+                    "PEM file of the private key of --tls-cert, unencrypted PKCS#8 ('BEGIN PRIVATE KEY'), RSA or EC.")
+            .define(TLS_CLIENT_CA, Type.STRING, "", Importance.MEDIUM,
+                    "PEM file of the certificates that sign client certificates: with it, a client must present a certificate"
+                            + " they verify, or it is refused during the TLS handshake; empty, no client certificate is asked for.")
+            .define(SHUTDOWN_TIMEOUT, Type.INT, 10, Range.atLeast(0), Importance.LOW,
+                    "On SIGTERM, the longest the bridge goes on reading from connected clients, in seconds: a connection's"
+                            + " input ends once nothing has arrived on it for 200 ms, or its client ended it, or this passes (an"
+                            + " unfinished line is dropped); then every line read is delivered and, with --ack, answered with the"
+                            + " final 'ok N'.");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -89,6 +106,22 @@ public final class BridgeConfig extends AbstractConfig {
 
     public long maxBytesInFlight() {
         return getLong(MAX_BYTES_IN_FLIGHT);
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofSeconds(getInt(SHUTDOWN_TIMEOUT));
+    }
+
+    public String tlsCert() {
+        return getString(TLS_CERT);
+    }
+
+    public String tlsKey() {
+        return getString(TLS_KEY);
+    }
+
+    public String tlsClientCa() {
+        return getString(TLS_CLIENT_CA);
     }
 
     public Duration idleTimeout() {

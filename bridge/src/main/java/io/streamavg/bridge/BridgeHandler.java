@@ -304,7 +304,8 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent || evt instanceof DrainGate.InputStopped) {
+            // The client ended its side, or the bridge is stopping and has read what it sent: finish alike.
             inputEnded = true;
             if (acks == null) {
                 // The client has said all it will; the bridge sends nothing back.

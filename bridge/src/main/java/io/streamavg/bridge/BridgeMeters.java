@@ -29,6 +29,7 @@ final class BridgeMeters {
     final Counter sessionsStarted;
     final Counter sessionsResumed;
     final Counter sessionsRefused;
+    final Counter tlsRefused;
     final AtomicInteger openConnections = new AtomicInteger();
     final SendFailureLog failureLog = new SendFailureLog();
 
@@ -65,6 +66,9 @@ final class BridgeMeters {
                 .description("Connections opened with 'session ID N', N > 0: a session continued after a lost connection").register(registry);
         sessionsRefused = Counter.builder("streamavg.bridge.sessions.refused")
                 .description("Connections closed after an unusable session line (malformed, or without --ack)").register(registry);
+        tlsRefused = Counter.builder("streamavg.bridge.connections.tls.failed")
+                .description("Clients closed because their TLS handshake failed (not TLS, no or an untrusted client certificate)")
+                .register(registry);
         Gauge.builder("streamavg.bridge.connections.open", openConnections, AtomicInteger::get)
                 .description("Clients connected now").register(registry);
     }

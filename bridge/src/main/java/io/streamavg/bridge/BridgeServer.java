@@ -6,9 +6,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamavg.runtime.KafkaClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +56,8 @@ public final class BridgeServer implements Service {
     private static final Duration NETWORK_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration METADATA_KEPT = Duration.ofDays(365);
     private static final Duration METADATA_POLL = Duration.ofMillis(50);
+    /** The producer's close gets this long even when the connections took all the shutdown's time. */
+    private static final Duration PRODUCER_CLOSE_AT_LEAST = Duration.ofSeconds(5);
 
     /** Returns once the broker serves every partition of {@link #TOPICS}, or throws. */
     @FunctionalInterface
@@ -67,6 +71,8 @@ public final class BridgeServer implements Service {
     private final TopicCheck topicCheck;
     private final Duration deliveryTimeout;
     private final BridgeMeters meters;
+    /** Null for plain TCP. */
+    private final SslContext tls;
     private Producer<byte[], byte[]> producer;
     private RecordSender sender;
     private KafkaClientMetrics producerMetrics;
@@ -89,7 +95,7 @@ public final class BridgeServer implements Service {
     private BridgeServer(final BridgeConfig config, final ServiceContext context, final Map<String, Object> producerSettings) {
         this(config, context, producerFactory(producerSettings), deliveryTimeout(producerSettings),
                 timeout -> {
-                    try (Admin admin = Admin.create(clientSettings(config, AdminClientConfig.configNames()))) {
+                    try (Admin admin = Admin.create(adminSettings(config))) {
                         TopicSetup.awaitServed(admin, TOPICS, timeout);
                     }
                 });
@@ -109,6 +115,7 @@ public final class BridgeServer implements Service {
         this.topicCheck = topicCheck;
         this.registry = context.meters();
         this.meters = new BridgeMeters(registry);
+        this.tls = ServerTls.of(config);
     }
 
     private static Supplier<Producer<byte[], byte[]>> producerFactory(final Map<String, Object> settings) {
@@ -150,6 +157,11 @@ public final class BridgeServer implements Service {
         return settings;
     }
 
+    /** The admin client's, which asks whether the topics are served: the same connection settings as the producer's. */
+    static Map<String, Object> adminSettings(final BridgeConfig config) {
+        return clientSettings(config, AdminClientConfig.configNames());
+    }
+
     /** The pass-through settings this client knows, so that it does not log the others as unused. */
     private static Map<String, Object> clientSettings(final BridgeConfig config, final Set<String> known) {
         final Map<String, Object> settings = new HashMap<>(KafkaClientSettings.resolve(config));
@@ -184,7 +196,7 @@ public final class BridgeServer implements Service {
             }
             throw e;
         }
-        LOG.info("Bridge listening on port {}, publishing to {}", port(), Topics.RAW_LINES);
+        LOG.info("Bridge listening on port {}{}, publishing to {}", port(), tls == null ? "" : " (TLS)", Topics.RAW_LINES);
     }
 
     /**
@@ -221,7 +233,7 @@ public final class BridgeServer implements Service {
                 .channel(NioServerSocketChannel.class)
                 // A FIN then reaches the framer as an event, so it can tell a clean end from a reset.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new BridgeChannelInitializer(sender, meters, clients, inFlight, ConnectionRules.of(config)));
+                .childHandler(new BridgeChannelInitializer(sender, meters, clients, inFlight, ConnectionRules.of(config), tls));
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         } catch (Exception e) {
@@ -288,9 +300,12 @@ public final class BridgeServer implements Service {
     }
 
     /**
-     * Stops accepting, closes the connections (an unterminated line in flight is dropped), then
-     * closes the producer, which waits up to {@link ServiceRunner#CLOSE_TIMEOUT} for every line
-     * already sent to be acknowledged; a send still unanswered then fails and is counted as failed.
+     * Stops accepting, then reads on what connected clients already sent, for up to
+     * --shutdown-timeout ({@link DrainGate}); each connection then finishes as after its client's
+     * half-close: every line read is sent, and with --ack the client reads its final {@code ok N}
+     * once Kafka has answered them all, before the close. Connections not finished within
+     * {@link ServiceRunner#CLOSE_TIMEOUT} more are closed, and the producer, closed last, waits for
+     * what is still unanswered (a send then still unanswered fails and is counted as failed).
      */
     @Override
     public void close() {
@@ -307,10 +322,13 @@ public final class BridgeServer implements Service {
             connections = clients;
             groups = new EventLoopGroup[] {acceptor, workers};
         }
+        final long start = System.nanoTime();
+        final long deadline = start + config.shutdownTimeout().plus(ServiceRunner.CLOSE_TIMEOUT).toNanos();
         if (listening != null) {
             listening.close().awaitUninterruptibly(NETWORK_CLOSE_TIMEOUT.toMillis());
         }
         if (connections != null) {
+            finish(connections, deadline);
             connections.close().awaitUninterruptibly(NETWORK_CLOSE_TIMEOUT.toMillis());
         }
         for (final EventLoopGroup group : groups) {
@@ -324,9 +342,24 @@ public final class BridgeServer implements Service {
         // delivery.timeout.ms (2 minutes by default) while the broker is away.
         if (producer != null) {
             sender.close();
-            producer.close(ServiceRunner.CLOSE_TIMEOUT);
+            producer.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), PRODUCER_CLOSE_AT_LEAST.toNanos())));
             producerMetrics.close();
         }
-        LOG.info("Bridge closed: {}", counters());
+        LOG.info("Bridge closed in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), counters());
+    }
+
+    /** Lets every connection read what its client sent and finish, until {@code deadline} at the latest. */
+    private void finish(final ChannelGroup connections, final long deadline) {
+        final ChannelGroupFuture allClosed = connections.newCloseFuture();
+        final int open = connections.size();
+        if (open > 0) {
+            LOG.info("Stopping: reading what {} connected clients sent, for up to {} s (--{})", open,
+                    config.shutdownTimeout().toSeconds(), BridgeConfig.SHUTDOWN_TIMEOUT);
+        }
+        connections.forEach(channel -> DrainGate.drain(channel, config.shutdownTimeout()));
+        if (!allClosed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+            LOG.warn("Stopping: {} connections not finished in time are closed; lines they sent may be unanswered",
+                    connections.size());
+        }
     }
 }

@@ -110,6 +110,9 @@ final class InFlightBytes {
     }
 
     private void applyNow(final Channel channel) {
+        if (DrainGate.stopped(channel)) {
+            return; // the bridge is stopping: what it reads now is discarded, and nothing is sent
+        }
         final boolean read = !paused;
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);

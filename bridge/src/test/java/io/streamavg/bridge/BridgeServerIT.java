@@ -77,11 +77,21 @@ class BridgeServerIT {
 
     @Test
     void shouldPublishExactlyTheLinesOfManyConcurrentClientsWhenLinesAreCutAcrossWrites() throws Exception {
+        assertEveryLineOnceFrom(CLIENTS, LINES_PER_CLIENT);
+    }
+
+    /** A thousand connections at once, each line identified by its client and number, cut across writes of 1-48 bytes. */
+    @Test
+    void shouldPublishEveryLineOfAThousandConcurrentClientsExactlyOnce() throws Exception {
+        assertEveryLineOnceFrom(1_000, 60);
+    }
+
+    private static void assertEveryLineOnceFrom(final int clients, final int linesPerClient) throws Exception {
         final List<byte[]> streams = new ArrayList<>();
         final List<String> expected = new ArrayList<>();
         final List<String> notUtf8 = new ArrayList<>();
-        for (int client = 0; client < CLIENTS; client++) {
-            streams.add(clientStream(client, expected, notUtf8));
+        for (int client = 0; client < clients; client++) {
+            streams.add(clientStream(client, linesPerClient, expected, notUtf8));
         }
         final Map<TopicPartition, Long> start = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
         final Map<TopicPartition, Long> dlqStart = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES_DLQ);
@@ -100,8 +110,7 @@ class BridgeServerIT {
         final int lines = expected.size() + notUtf8.size();
         assertThat(server.counters()).isEqualTo(new BridgeCounters(lines, lines, 0, 0, notUtf8.size(), 0, 0, 0));
         final List<ConsumerRecord<byte[], byte[]>> records = TopicContents.read(broker.bootstrapServers(), start, expected.size(), WAIT);
-        assertThat(records).extracting(record -> new String(record.value(), ISO_8859_1))
-                .containsExactlyInAnyOrderElementsOf(expected);
+        LineCounts.assertSameLines(records.stream().map(record -> new String(record.value(), ISO_8859_1)).toList(), expected);
         assertThat(records).allSatisfy(record -> {
             assertThat(record.key()).isNull();
             assertThat(record.timestamp()).isBetween(before, after);
@@ -109,11 +118,10 @@ class BridgeServerIT {
         final Map<TopicPartition, Long> end = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
         assertThat(end.keySet().stream().mapToLong(partition -> end.get(partition) - start.get(partition)).sum())
                 .isEqualTo(expected.size());
-        assertThat(TopicContents.read(broker.bootstrapServers(), dlqStart, notUtf8.size(), WAIT))
-                .allSatisfy(record -> assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
-                        .isEqualTo(RejectReason.INVALID_UTF8.code()))
-                .extracting(record -> new String(record.value(), ISO_8859_1))
-                .containsExactlyInAnyOrderElementsOf(notUtf8);
+        final List<ConsumerRecord<byte[], byte[]>> rejected = TopicContents.read(broker.bootstrapServers(), dlqStart, notUtf8.size(), WAIT);
+        assertThat(rejected).allSatisfy(record -> assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON))
+                .isEqualTo(RejectReason.INVALID_UTF8.code()));
+        LineCounts.assertSameLines(rejected.stream().map(record -> new String(record.value(), ISO_8859_1)).toList(), notUtf8);
     }
 
     @Test
@@ -164,16 +172,16 @@ class BridgeServerIT {
      * "\r\n" at random; odd clients leave their last line unterminated. Adds each line, as
      * ISO-8859-1 text (one char per byte), to {@code expected}, or to {@code notUtf8} for raw-lines-dlq.
      */
-    private static byte[] clientStream(final int client, final List<String> expected, final List<String> notUtf8) {
+    private static byte[] clientStream(final int client, final int lineCount, final List<String> expected, final List<String> notUtf8) {
         final Random random = new Random(client);
         final List<byte[]> lines = new ArrayList<>();
-        for (int i = 0; i < LINES_PER_CLIENT; i++) {
+        for (int i = 0; i < lineCount; i++) {
             final byte[] line;
             List<String> destination = expected;
             if (i % 50 == 7) {
                 line = new byte[0];
             } else if (i % 37 == 3) {
-                line = ("température," + i).getBytes(UTF_8);
+                line = ("température," + client + "," + i).getBytes(UTF_8);
             } else if (i % 41 == 5) {
                 line = new byte[] {'9', (byte) 0xC3, '(', ',', (byte) 0xFF};
                 destination = notUtf8;

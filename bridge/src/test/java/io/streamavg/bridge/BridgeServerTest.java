@@ -15,6 +15,8 @@ import io.streamavg.wire.Topics;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server over real TCP, with a stand-in producer and no broker. */
 @Timeout(30)
@@ -174,6 +177,27 @@ class BridgeServerTest {
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
                 ProducerConfig.METADATA_MAX_IDLE_CONFIG, Duration.ofDays(365).toMillis()));
+    }
+
+    /** DESIGN.md: TLS and SASL to Kafka need no code, the client settings pass through to every client the bridge makes. */
+    @Test
+    void shouldPassKafkaTlsAndSaslSettingsToTheProducerAndTheAdminClient(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nssl.truststore.location=/etc/kafka/truststore.p12\n");
+        final BridgeConfig secured = new BridgeConfig(CommandLine.parse(BridgeConfig.DEFINITION,
+                List.of("--bootstrap-servers", "kafka:9093", "--kafka-config", file.toString()),
+                Map.of("STREAMAVG_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"b\" password=\"p\";",
+                        "STREAMAVG_KAFKA_SSL_TRUSTSTORE_PASSWORD", "secret")));
+        final Map<String, Object> expected = Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"b\" password=\"p\";",
+                "ssl.truststore.location", "/etc/kafka/truststore.p12",
+                "ssl.truststore.password", "secret",
+                "bootstrap.servers", "kafka:9093");
+
+        assertThat(BridgeServer.producerSettings(secured)).containsAllEntriesOf(expected);
+        assertThat(BridgeServer.adminSettings(secured)).isEqualTo(expected);
     }
 
     @Test

@@ -16,8 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -85,19 +88,32 @@ public final class ServiceRunner {
             return EXIT_FAILED;
         }
         LOG.info("streamavg {}: HTTP on port {} ({})", command.name(), http.port(), String.join(", ", routes.claimed()));
-        final Thread hook = new Thread(() -> {
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final CompletableFuture<Boolean> stoppedCleanly = new CompletableFuture<>();
+        // Whoever comes second (the hook after a signal, a second Ctrl-C) waits for the first's
+        // stop to end: returning at once would let the JVM halt in the middle of it.
+        final BooleanSupplier stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return stoppedCleanly.join();
+            }
             LOG.info("Stopping {}", command.name());
+            boolean clean = false;
             try {
                 service.close();
+                clean = true;
             } catch (RuntimeException e) {
                 LOG.error("Stopping {} failed", command.name(), e);
+                fatal.compareAndSet(null, e);
             } finally {
                 http.close();
                 meters.close();
                 stopped.countDown();
+                stoppedCleanly.complete(clean);
             }
-        }, "streamavg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+            return clean;
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::getAsBoolean, "streamavg-shutdown"));
+        exitAfterStopOnSignals(stop);
         try {
             service.start(error -> {
                 fatal.compareAndSet(null, error);
@@ -121,6 +137,23 @@ public final class ServiceRunner {
         err.println(prefix + (error.getMessage() != null ? error.getMessage() : error.toString()));
         // Exiting from the main thread runs the hook, which closes the service.
         return EXIT_FAILED;
+    }
+
+    /**
+     * SIGTERM and Ctrl-C are how a service is meant to stop: exit code 0 once it has stopped
+     * cleanly (1 if its close failed), not the JVM's own 143 and 130. The signal's thread stops the
+     * service first; the shutdown hook then finds it stopped.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitAfterStopOnSignals(final BooleanSupplier stop) {
+        for (final String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(stop.getAsBoolean() ? 0 : EXIT_FAILED));
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps this signal (-Xrs): its default, the hook alone, then applies.
+                LOG.debug("SIG{} keeps the JVM's handling", name, e);
+            }
+        }
     }
 
     /**
