@@ -131,18 +131,72 @@ public final class SqliteSink implements Service {
     /**
      * Opens and migrates the database (and empties it with {@code --reset-db}), unless done before:
      * {@code local} calls it before its broker starts, so that a {@code --db} that cannot be used
-     * stops it at once.
+     * stops it at once. While another program holds the write lock, it waits however long, not
+     * ready and saying why, until the lock is released or the sink is closed.
      *
      * @throws StartupException naming {@code --db} and the path when the file cannot be used
      */
-    public synchronized void openDatabase() {
-        if (database != null) {
-            return;
+    public void openDatabase() {
+        synchronized (this) {
+            if (database != null) {
+                return;
+            }
+            if (closing.getCount() == 0) {
+                throw new IllegalStateException("the sink was closed");
+            }
+            readiness = Health.down("opening " + config.db());
         }
-        if (closing.getCount() == 0) {
-            throw new IllegalStateException("the sink was closed");
+        // Without the lock on this: close() must be able to end the wait.
+        final SinkDatabase opened = openWhenNotLocked();
+        synchronized (this) {
+            if (closing.getCount() == 0) {
+                closeQuietly(opened, null);
+                throw new IllegalStateException("the sink was closed while opening " + config.db());
+            }
+            database = opened;
+            readiness = Health.down("not started yet (" + config.db() + " is open)");
         }
-        readiness = Health.down("opening " + config.db());
+    }
+
+    /** Opens, migrates and maybe empties the database, trying again every second while another program holds its write lock. */
+    private SinkDatabase openWhenNotLocked() {
+        Instant waitingSince = null;
+        while (true) {
+            try {
+                final SinkDatabase opened = openAndReset();
+                if (waitingSince != null) {
+                    LOG.info("{} could be opened after waiting {} s for another program's lock", config.db(),
+                            Duration.between(waitingSince, clock.instant()).toSeconds());
+                    meters.writable.set(1);
+                }
+                return opened;
+            } catch (StartupException e) {
+                final String locked = DatabaseFile.whyLocked(e.getCause());
+                if (locked == null) {
+                    throw e;
+                }
+                if (waitingSince == null) {
+                    waitingSince = clock.instant();
+                    LOG.warn("Cannot open {} for writing (schema migration, WAL mode or --{}): {}; waiting until it can be,"
+                            + " trying again every {} s", config.db().toAbsolutePath(), SinkConfig.RESET_DB, locked,
+                            UNWRITABLE_BACKOFF.toSeconds());
+                }
+                meters.writable.set(0);
+                readiness = Health.down("cannot open " + config.db().toAbsolutePath() + " for writing since " + waitingSince + ": "
+                        + locked + "; the sink migrates it and starts when it can");
+                try {
+                    if (closing.await(UNWRITABLE_BACKOFF.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("the sink was closed while waiting to open " + config.db());
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting to open " + config.db(), interrupted);
+                }
+            }
+        }
+    }
+
+    private SinkDatabase openAndReset() {
         final SinkDatabase opened = DatabaseFile.open(config.db(), config.synchronous());
         if (config.resetDb()) {
             try {
@@ -154,16 +208,26 @@ public final class SqliteSink implements Service {
             LOG.warn("--{}: emptied averages, window_averages and the stored offsets of {}; rebuilding them from the beginning of {}",
                     SinkConfig.RESET_DB, config.db().toAbsolutePath(), topics.both());
         }
-        database = opened;
-        readiness = Health.down("not started yet (" + config.db() + " is open)");
+        return opened;
     }
 
     @Override
-    public synchronized void start(final Consumer<Throwable> onFatal) {
-        if (closing.getCount() == 0 || loop != null) {
-            throw new IllegalStateException("the sink was started or closed before");
+    public void start(final Consumer<Throwable> onFatal) {
+        synchronized (this) {
+            if (closing.getCount() == 0 || loop != null) {
+                throw new IllegalStateException("the sink was started or closed before");
+            }
         }
         openDatabase();
+        synchronized (this) {
+            if (closing.getCount() == 0) {
+                throw new IllegalStateException("the sink was closed while it started");
+            }
+            startLoop(onFatal);
+        }
+    }
+
+    private void startLoop(final Consumer<Throwable> onFatal) {
         try {
             consumer = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumerMetrics = new KafkaClientMetrics(consumer);
