@@ -72,7 +72,8 @@ final class DatabaseFile {
             case BUSY, LOCKED -> LOCKED_BY_ANOTHER;
             case READONLY -> "the file is read-only (SQLITE_READONLY)";
             case FULL -> "the disk is full (SQLITE_FULL)";
-            case IOERR -> "a disk error (" + sqlite.getResultCode().name() + ")";
+            case IOERR -> "the file system refused a read or write (" + sqlite.getResultCode().name()
+                    + "): a full disk, a file size limit, a failing disk";
             case CANTOPEN -> "its journal cannot be opened (SQLITE_CANTOPEN)";
             default -> null;
         };

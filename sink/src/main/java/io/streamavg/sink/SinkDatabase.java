@@ -325,6 +325,18 @@ final class SinkDatabase implements AutoCloseable {
     }
 
     /**
+     * Closes the connection after {@code failure}, which closing rolls back, without a last
+     * checkpoint: nothing can be assumed of a connection whose transaction failed.
+     */
+    void abandon(final Exception failure) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
      * Closes the connection. Before, it copies the WAL into the database and empties it: the last
      * connection to close does that under an exclusive lock, during which a reader without a busy
      * timeout would be told "database is locked"; with nothing left to copy, that moment is short.

@@ -283,8 +283,14 @@ public final class SqliteSink implements Service {
             } catch (RuntimeException e) {
                 LOG.warn("Closing the Kafka clients failed", e);
             }
+            final SinkDatabase last;
+            synchronized (this) {
+                last = database;
+            }
             try {
-                database.close();
+                if (last != null) {
+                    last.close();
+                }
             } catch (SQLException e) {
                 LOG.warn("Closing {} failed", config.db(), e);
             }
@@ -404,7 +410,7 @@ public final class SqliteSink implements Service {
         Instant waitingSince = null;
         for (int attempt = 1; ; ) {
             try {
-                final SinkDatabase.Written written = database.apply(batch);
+                final SinkDatabase.Written written = applyOnce(batch);
                 if (waitingSince != null) {
                     LOG.info("{} can be written again after {} s; catching up", config.db(),
                             Duration.between(waitingSince, clock.instant()).toSeconds());
@@ -441,6 +447,40 @@ public final class SqliteSink implements Service {
                 }
             }
         }
+    }
+
+    /**
+     * Writes the batch through the open connection, or a new one when the last attempt failed. A
+     * failed transaction leaves the connection behind: SQLite ends a transaction by itself on some
+     * failures (an I/O error, a full disk) where the driver still thinks one is open, and would
+     * then run the next batch's statements one by one outside any transaction; and a connection
+     * opened while the file was read-only stays read-only after it is writable again.
+     */
+    private SinkDatabase.Written applyOnce(final SinkDatabase.Batch batch) throws SQLException {
+        final SinkDatabase current = database();
+        try {
+            return current.apply(batch);
+        } catch (SQLException | RuntimeException e) {
+            synchronized (this) {
+                database = null;
+            }
+            current.abandon(e);
+            throw e;
+        }
+    }
+
+    /** The open connection, or a new one, opened (and its schema checked) now. */
+    private SinkDatabase database() throws SQLException {
+        synchronized (this) {
+            if (database != null) {
+                return database;
+            }
+        }
+        final SinkDatabase opened = SinkDatabase.open(config.db(), config.synchronous());
+        synchronized (this) {
+            database = opened;
+        }
+        return opened;
     }
 
     /**
@@ -539,7 +579,7 @@ public final class SqliteSink implements Service {
             final Map<TopicPartition, Long> stored;
             try {
                 checkSources(partitions);
-                stored = database.storedOffsets();
+                stored = database().storedOffsets();
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the stored offsets of " + config.db(), e);
             } catch (StartupException e) {
@@ -580,7 +620,7 @@ public final class SqliteSink implements Service {
             return;
         }
         final Map<String, SinkDatabase.Source> current = describe(unchecked);
-        final Map<String, SinkDatabase.Source> stored = database.storedSources();
+        final Map<String, SinkDatabase.Source> stored = database().storedSources();
         final List<String> changed = new ArrayList<>();
         for (final String topic : unchecked) {
             final SinkDatabase.Source now = current.get(topic);
