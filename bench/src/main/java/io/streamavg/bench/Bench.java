@@ -51,6 +51,9 @@ public final class Bench {
             out.print(CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, PipelineConfig.DEFINITION));
             return 0;
         }
+        if (!args.isEmpty() && args.get(0).equals("sink")) {
+            return SinkBench.run(args.subList(1, args.size()), env, out, err);
+        }
         if (args.isEmpty() || !List.of("topology", "pipeline").contains(args.get(0))) {
             err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology or pipeline)"
                     : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology or pipeline)");

@@ -41,8 +41,15 @@ final class ChildJvm implements AutoCloseable {
 
     /** Launches {@code mainClass} with {@code args}; its output goes to {@code NAME.log} in {@code work}. */
     static ChildJvm launch(final String name, final String mainClass, final List<String> args, final Path work) throws IOException {
+        return launch(name, List.of(), mainClass, args, work);
+    }
+
+    /** The same, with options for the JVM (a flight recording, say). */
+    static ChildJvm launch(final String name, final List<String> jvmOptions, final String mainClass, final List<String> args,
+                           final Path work) throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));

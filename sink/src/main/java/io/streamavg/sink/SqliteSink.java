@@ -66,6 +66,8 @@ public final class SqliteSink implements Service {
     /** How often old windows are looked for when no batch comes. */
     private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Records per poll, and so at most per transaction, unless --kafka-config says otherwise. */
+    static final int MAX_POLL_RECORDS = 20_000;
 
     /**
      * What the sink has done since it started.
@@ -259,6 +261,9 @@ public final class SqliteSink implements Service {
         // A topic the sink subscribes to before the topology made it (window-averages, from an older
         // topology) must not be created with the broker's defaults: it would never be compacted.
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // One transaction per poll: Kafka's 500 records would cost a commit per 500 updates, and
+        // fold nothing when a backlog cycles through more columns than that. Left to --kafka-config.
+        settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         return settings;
     }
 
