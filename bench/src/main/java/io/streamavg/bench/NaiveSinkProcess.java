@@ -2,11 +2,7 @@ package io.streamavg.bench;
 
 import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
-import java.io.IOException;
-import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,45 +24,12 @@ import org.sqlite.SQLiteConfig;
  * of its own: one {@code INSERT OR REPLACE} into the original two-column table and one commit per
  * record, with sqlite-jdbc's defaults (rollback journal, {@code synchronous} FULL).
  * {@code NaiveSinkProcess BOOTSTRAP TOPIC DB RECORDS REPORT TIMEOUT_SECONDS}: reads the topic from the
- * beginning until it has written RECORDS records, then writes its report (a properties file).
+ * beginning until it has written RECORDS records, then writes its {@link ChildOutcome}: from the
+ * first commit to the last, and its JVM's CPU time from its start.
  */
 final class NaiveSinkProcess {
 
     private static final Duration POLL = Duration.ofMillis(500);
-
-    /**
-     * What the naive run measured, in microseconds since the epoch.
-     *
-     * @param firstWriteMicros when the first record's commit returned
-     * @param cpuNanos         CPU time of the whole JVM from its start to the last commit
-     */
-    record Outcome(long records, long jvmStartMicros, long firstWriteMicros, long doneMicros, long cpuNanos) {
-
-        void writeTo(final Path file) throws IOException {
-            final Properties properties = new Properties();
-            properties.setProperty("records", Long.toString(records));
-            properties.setProperty("jvmStartMicros", Long.toString(jvmStartMicros));
-            properties.setProperty("firstWriteMicros", Long.toString(firstWriteMicros));
-            properties.setProperty("doneMicros", Long.toString(doneMicros));
-            properties.setProperty("cpuNanos", Long.toString(cpuNanos));
-            final Path partial = file.resolveSibling(file.getFileName() + ".partial");
-            try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                properties.store(out, null);
-            }
-            // Whole or not at all: the bench waits for the file.
-            Files.move(partial, file);
-        }
-
-        static Outcome readFrom(final Path file) throws IOException {
-            final Properties properties = new Properties();
-            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(in);
-            }
-            return new Outcome(Long.parseLong(properties.getProperty("records")), Long.parseLong(properties.getProperty("jvmStartMicros")),
-                    Long.parseLong(properties.getProperty("firstWriteMicros")), Long.parseLong(properties.getProperty("doneMicros")),
-                    Long.parseLong(properties.getProperty("cpuNanos")));
-        }
-    }
 
     private NaiveSinkProcess() {
     }
@@ -79,7 +41,6 @@ final class NaiveSinkProcess {
         final long records = Long.parseLong(args[3]);
         final Path report = Path.of(args[4]);
         final Instant deadline = Instant.now().plusSeconds(Long.parseLong(args[5]));
-        final long jvmStartMicros = ManagementFactory.getRuntimeMXBean().getStartTime() * 1000;
         final ColumnStatsSerde serde = new ColumnStatsSerde();
         long written = 0;
         long firstWrite = 0;
@@ -123,6 +84,6 @@ final class NaiveSinkProcess {
             throw new IllegalStateException("the naive way failed after " + written + " records", e);
         }
         final long done = VariantProcess.nowMicros();
-        new Outcome(written, jvmStartMicros, firstWrite, done, ProcessSample.ofSelf().cpuNanos()).writeTo(report);
+        new ChildOutcome(firstWrite, done, written, written / ((done - firstWrite) / 1e6), ProcessSample.ofSelf()).writeTo(report);
     }
 }

@@ -357,11 +357,11 @@ final class SinkBench {
                 Long.toString(config.timeout().toSeconds())), work)) {
             naive.awaitExit(Instant.now().plus(config.timeout()).plusSeconds(30));
         }
-        final NaiveSinkProcess.Outcome outcome = NaiveSinkProcess.Outcome.readFrom(report);
+        final ChildOutcome outcome = ChildOutcome.readFrom(report);
         LOG.info("The naive way wrote {} updates in {} s after its first", outcome.records(),
-                String.format(Locale.ROOT, "%.1f", (outcome.doneMicros() - outcome.firstWriteMicros()) / 1e6));
+                String.format(Locale.ROOT, "%.1f", (outcome.endMicros() - outcome.startMicros()) / 1e6));
         return new Run("naive: one `INSERT OR REPLACE` into the two-column table and one commit per update", outcome.records(),
-                launch, outcome.firstWriteMicros(), outcome.doneMicros(), outcome.cpuNanos());
+                launch, outcome.startMicros(), outcome.endMicros(), outcome.process().cpuNanos());
     }
 
     private void print(final String machine, final String loadBefore, final String loadAfter, final List<Run> runs) {
