@@ -46,6 +46,17 @@ class SinkBenchTest {
                 .contains("500× in updates/s from launch, 500× from the first write; 167× less CPU per update.");
     }
 
+    @Test
+    void shouldGiveNoRateFromTheFirstWriteWhenAllWasWrittenWithinASecond() {
+        final String table = SinkBench.table(List.of(
+                new SinkBench.Run("sink", 20_000, 0, 9_650_000, 9_700_000, 7_000_000_000L),
+                new SinkBench.Run("naive", 200, 0, 4_500_000, 5_200_000, 4_000_000_000L)));
+
+        assertThat(table).contains("| sink | 20,000 | 9.7 | 2,062 | 0.1 | – | 7.0 | 350.0 |")
+                .contains("| naive | 200 | 5.2 | 38 | 0.7 | – | 4.0 | 20000.0 |")
+                .contains("54× in updates/s from launch, – from the first write; 57× less CPU per update.");
+    }
+
     private int run(final List<String> args) {
         return Bench.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
