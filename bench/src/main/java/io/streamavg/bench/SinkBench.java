@@ -250,9 +250,10 @@ final class SinkBench {
         final long perKey = config.updates() / config.keys();
         LOG.info("Running the sink on {} updates", config.updates());
         final long launch = VariantProcess.nowMicros();
-        try (ChildJvm sink = ChildJvm.launch("sink", jvmOptions, Streamavg.class.getName(), List.of("sink",
-                "--bootstrap-servers", bootstrap, "--db", db.toString(), "--group-id", "bench-sink-" + runId,
-                "--http-port", Integer.toString(httpPort), "--bind-address", "127.0.0.1"), work)) {
+        final List<String> args = new ArrayList<>(List.of("sink", "--bootstrap-servers", bootstrap, "--db", db.toString(),
+                "--group-id", "bench-sink-" + runId, "--http-port", Integer.toString(httpPort), "--bind-address", "127.0.0.1"));
+        config.sinkKafkaConfig().ifPresent(file -> args.addAll(List.of("--kafka-config", file.toString())));
+        try (ChildJvm sink = ChildJvm.launch("sink", jvmOptions, Streamavg.class.getName(), args, work)) {
             final Instant deadline = Instant.now().plus(config.timeout());
             long firstWrite = 0;
             long complete = 0;

@@ -19,6 +19,7 @@ final class SinkBenchConfig extends AbstractConfig {
     static final String PARTITIONS = "partitions";
     static final String NAIVE_UPDATES = "naive-updates";
     static final String JFR = "jfr";
+    static final String SINK_KAFKA_CONFIG = "sink-kafka-config";
     static final String SEED = "seed";
     static final String TIMEOUT = "timeout";
 
@@ -33,6 +34,8 @@ final class SinkBenchConfig extends AbstractConfig {
                             + " as the original design wrote); 0 skips it. Its rate is compared with the sink's.")
             .define(JFR, Type.STRING, "", Importance.MEDIUM,
                     "A folder for a JFR recording of the sink's JVM (settings=profile), summarised after the table.")
+            .define(SINK_KAFKA_CONFIG, Type.STRING, "", Importance.LOW,
+                    "A properties file passed to the sink as its --kafka-config (max.poll.records=500, say), to compare settings.")
             .define(SEED, Type.LONG, 1L, Importance.LOW, "Seed of the random values: the same seed, the same updates.")
             .define(TIMEOUT, Type.INT, 900, Range.between(10, 86_400), Importance.LOW,
                     "Seconds each way may take before the bench gives up on it.");
@@ -65,6 +68,10 @@ final class SinkBenchConfig extends AbstractConfig {
 
     Optional<Path> jfrDir() {
         return Optional.of(getString(JFR).trim()).filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir).toAbsolutePath());
+    }
+
+    Optional<Path> sinkKafkaConfig() {
+        return Optional.of(getString(SINK_KAFKA_CONFIG).trim()).filter(file -> !file.isEmpty()).map(file -> Path.of(file).toAbsolutePath());
     }
 
     long seed() {
