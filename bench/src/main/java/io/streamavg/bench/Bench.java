@@ -58,11 +58,16 @@ public final class Bench {
             out.print(CommandLine.help(PIPELINE_USAGE, PIPELINE_SUMMARY, PipelineConfig.DEFINITION));
             out.println();
             out.print(CommandLine.help(BRIDGE_USAGE, BRIDGE_SUMMARY, BridgeBenchConfig.DEFINITION));
+            out.println();
+            out.print(CommandLine.help(SinkBench.USAGE, SinkBench.SUMMARY, SinkBenchConfig.DEFINITION));
             return 0;
         }
+        if (!args.isEmpty() && args.get(0).equals("sink")) {
+            return SinkBench.run(args.subList(1, args.size()), env, out, err);
+        }
         if (args.isEmpty() || !List.of("topology", "pipeline", "bridge").contains(args.get(0))) {
-            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology, pipeline or bridge)"
-                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology, pipeline or bridge)");
+            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology, pipeline, bridge or sink)"
+                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology, pipeline, bridge or sink)");
             err.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }

@@ -4,6 +4,7 @@ import io.streamavg.runtime.StartupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteConfig.SynchronousMode;
@@ -14,6 +15,8 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  * "not writable now" (wait) rather than "broken" (stop).
  */
 final class DatabaseFile {
+
+    private static final String LOCKED_BY_ANOTHER = "another program holds the write lock (SQLITE_BUSY)";
 
     private DatabaseFile() {
     }
@@ -66,13 +69,23 @@ final class DatabaseFile {
             return null;
         }
         return switch (primary(sqlite)) {
-            case BUSY, LOCKED -> "another program holds the write lock (SQLITE_BUSY)";
+            case BUSY, LOCKED -> LOCKED_BY_ANOTHER;
             case READONLY -> "the file is read-only (SQLITE_READONLY)";
             case FULL -> "the disk is full (SQLITE_FULL)";
-            case IOERR -> "a disk error (" + sqlite.getResultCode().name() + ")";
+            case IOERR -> "the file system refused a read or write (" + sqlite.getResultCode().name()
+                    + "): a full disk, a file size limit, a failing disk";
             case CANTOPEN -> "its journal cannot be opened (SQLITE_CANTOPEN)";
             default -> null;
         };
+    }
+
+    /**
+     * Why {@code e}, a failure to open {@code --db} at start, is only another program's lock, which
+     * ends without the user changing anything: the sink waits for it. Null for any other failure.
+     */
+    static String whyLocked(final Throwable e) {
+        return e instanceof SQLException sql && sqliteCause(sql) != null
+                && List.of(Primary.BUSY, Primary.LOCKED).contains(primary(sqliteCause(sql))) ? LOCKED_BY_ANOTHER : null;
     }
 
     /** SQLite's own exception in {@code e}: a failed batch reports it as its cause or next exception. */

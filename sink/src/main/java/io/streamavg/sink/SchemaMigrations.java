@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings a database file to the schema this sink writes, tracked in {@code PRAGMA user_version}:
- * each step {@code version < N} runs once, in order, all in one transaction.
+ * each step {@code version < N} runs once, in order, all in one transaction, which always writes.
  */
 final class SchemaMigrations {
 
@@ -101,10 +101,10 @@ final class SchemaMigrations {
             if (version < 2) {
                 toVersion2(connection, file);
             }
-            if (version < LATEST) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("PRAGMA user_version = " + LATEST);
-                }
+            // Written even when unchanged: SQLite opens a file it may not write read-only, and only a
+            // write says so; at start, not at the first batch, which could never be written then.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA user_version = " + LATEST);
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {

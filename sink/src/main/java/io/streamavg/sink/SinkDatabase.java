@@ -13,10 +13,13 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,37 +43,19 @@ final class SinkDatabase implements AutoCloseable {
      */
     static final DateTimeFormatter WINDOW_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** The statistics both tables hold after their key, in table order; the upserts bind them from one place. */
+    private static final List<String> STATISTICS = List.of(
+            "average_value", "sample_count", "sum_value", "min_value", "max_value", "stddev_value", "updated_at");
+
     // The guard keeps a replayed older value from moving a statistic backwards; rows of the original
     // design have no count yet and are always overwritten. INSERT OR REPLACE would delete and re-insert.
-    private static final String UPSERT = """
-            INSERT INTO averages (column_name, average_value, sample_count, sum_value, min_value, max_value, stddev_value, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (column_name) DO UPDATE SET
-                average_value = excluded.average_value,
-                sample_count = excluded.sample_count,
-                sum_value = excluded.sum_value,
-                min_value = excluded.min_value,
-                max_value = excluded.max_value,
-                stddev_value = excluded.stddev_value,
-                updated_at = excluded.updated_at
-            WHERE averages.sample_count IS NULL OR excluded.sample_count >= averages.sample_count""";
+    private static final String UPSERT = upsert("averages", List.of("column_name"), List.of(),
+            "averages.sample_count IS NULL OR excluded.sample_count >= averages.sample_count");
 
     private static final String DELETE = "DELETE FROM averages WHERE column_name = ?";
 
-    private static final String UPSERT_WINDOW = """
-            INSERT INTO window_averages (column_name, window_start, window_end, average_value, sample_count, sum_value,
-                                         min_value, max_value, stddev_value, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (column_name, window_start) DO UPDATE SET
-                window_end = excluded.window_end,
-                average_value = excluded.average_value,
-                sample_count = excluded.sample_count,
-                sum_value = excluded.sum_value,
-                min_value = excluded.min_value,
-                max_value = excluded.max_value,
-                stddev_value = excluded.stddev_value,
-                updated_at = excluded.updated_at
-            WHERE excluded.sample_count >= window_averages.sample_count""";
+    private static final String UPSERT_WINDOW = upsert("window_averages", List.of("column_name", "window_start"), List.of("window_end"),
+            "excluded.sample_count >= window_averages.sample_count");
 
     private static final String DELETE_WINDOW = "DELETE FROM window_averages WHERE column_name = ? AND window_start = ?";
 
@@ -226,13 +211,7 @@ final class SinkDatabase implements AutoCloseable {
             return;
         }
         upsert.setString(1, change.column());
-        upsert.setDouble(2, stats.mean());
-        upsert.setLong(3, stats.count());
-        upsert.setDouble(4, stats.sum());
-        upsert.setDouble(5, stats.min());
-        upsert.setDouble(6, stats.max());
-        upsert.setDouble(7, stats.stddev());
-        setInstant(upsert, 8, change.updatedAt());
+        bindStatistics(upsert, 2, stats.mean(), stats.count(), stats.sum(), stats.min(), stats.max(), stats.stddev(), change.updatedAt());
         upsert.addBatch();
     }
 
@@ -247,14 +226,37 @@ final class SinkDatabase implements AutoCloseable {
         upsertWindow.setString(1, change.key().column());
         upsertWindow.setString(2, WINDOW_TIME.format(change.key().windowStart()));
         upsertWindow.setString(3, WINDOW_TIME.format(stats.windowEnd()));
-        upsertWindow.setDouble(4, stats.mean());
-        upsertWindow.setLong(5, stats.count());
-        upsertWindow.setDouble(6, stats.sum());
-        upsertWindow.setDouble(7, stats.min());
-        upsertWindow.setDouble(8, stats.max());
-        upsertWindow.setDouble(9, stats.stddev());
-        setInstant(upsertWindow, 10, change.updatedAt());
+        bindStatistics(upsertWindow, 4, stats.mean(), stats.count(), stats.sum(), stats.min(), stats.max(), stats.stddev(), change.updatedAt());
         upsertWindow.addBatch();
+    }
+
+    /** Binds {@link #STATISTICS} from parameter {@code first} on. */
+    private static void bindStatistics(final PreparedStatement statement, final int first, final double mean, final long count,
+                                       final double sum, final double min, final double max, final double stddev,
+                                       final Instant updatedAt) throws SQLException {
+        statement.setDouble(first, mean);
+        statement.setLong(first + 1, count);
+        statement.setDouble(first + 2, sum);
+        statement.setDouble(first + 3, min);
+        statement.setDouble(first + 4, max);
+        statement.setDouble(first + 5, stddev);
+        setInstant(statement, first + 6, updatedAt);
+    }
+
+    /**
+     * {@code INSERT INTO table (key…, other…, statistics…) VALUES (?, …) ON CONFLICT (key…) DO UPDATE
+     * SET} every column but the key {@code WHERE guard}: an update in place, never a delete and insert.
+     */
+    private static String upsert(final String table, final List<String> key, final List<String> other, final String guard) {
+        final List<String> updated = new ArrayList<>(other);
+        updated.addAll(STATISTICS);
+        final List<String> columns = new ArrayList<>(key);
+        columns.addAll(updated);
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ")\n"
+                + "VALUES (" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")\n"
+                + "ON CONFLICT (" + String.join(", ", key) + ") DO UPDATE SET\n"
+                + updated.stream().map(column -> "    " + column + " = excluded." + column).collect(Collectors.joining(",\n")) + "\n"
+                + "WHERE " + guard;
     }
 
     private static void setInstant(final PreparedStatement statement, final int index, final Instant at) throws SQLException {
@@ -320,6 +322,18 @@ final class SinkDatabase implements AutoCloseable {
             rows += Math.max(count, 0);
         }
         return rows;
+    }
+
+    /**
+     * Closes the connection after {@code failure}, which closing rolls back, without a last
+     * checkpoint: nothing can be assumed of a connection whose transaction failed.
+     */
+    void abandon(final Exception failure) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**

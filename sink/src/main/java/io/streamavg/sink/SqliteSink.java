@@ -66,6 +66,8 @@ public final class SqliteSink implements Service {
     /** How often old windows are looked for when no batch comes. */
     private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Records per poll, and so at most per transaction, unless --kafka-config says otherwise. */
+    static final int MAX_POLL_RECORDS = 20_000;
 
     /**
      * What the sink has done since it started.
@@ -131,18 +133,72 @@ public final class SqliteSink implements Service {
     /**
      * Opens and migrates the database (and empties it with {@code --reset-db}), unless done before:
      * {@code local} calls it before its broker starts, so that a {@code --db} that cannot be used
-     * stops it at once.
+     * stops it at once. While another program holds the write lock, it waits however long, not
+     * ready and saying why, until the lock is released or the sink is closed.
      *
      * @throws StartupException naming {@code --db} and the path when the file cannot be used
      */
-    public synchronized void openDatabase() {
-        if (database != null) {
-            return;
+    public void openDatabase() {
+        synchronized (this) {
+            if (database != null) {
+                return;
+            }
+            if (closing.getCount() == 0) {
+                throw new IllegalStateException("the sink was closed");
+            }
+            readiness = Health.down("opening " + config.db());
         }
-        if (closing.getCount() == 0) {
-            throw new IllegalStateException("the sink was closed");
+        // Without the lock on this: close() must be able to end the wait.
+        final SinkDatabase opened = openWhenNotLocked();
+        synchronized (this) {
+            if (closing.getCount() == 0) {
+                closeQuietly(opened, null);
+                throw new IllegalStateException("the sink was closed while opening " + config.db());
+            }
+            database = opened;
+            readiness = Health.down("not started yet (" + config.db() + " is open)");
         }
-        readiness = Health.down("opening " + config.db());
+    }
+
+    /** Opens, migrates and maybe empties the database, trying again every second while another program holds its write lock. */
+    private SinkDatabase openWhenNotLocked() {
+        Instant waitingSince = null;
+        while (true) {
+            try {
+                final SinkDatabase opened = openAndReset();
+                if (waitingSince != null) {
+                    LOG.info("{} could be opened after waiting {} s for another program's lock", config.db(),
+                            Duration.between(waitingSince, clock.instant()).toSeconds());
+                    meters.writable.set(1);
+                }
+                return opened;
+            } catch (StartupException e) {
+                final String locked = DatabaseFile.whyLocked(e.getCause());
+                if (locked == null) {
+                    throw e;
+                }
+                if (waitingSince == null) {
+                    waitingSince = clock.instant();
+                    LOG.warn("Cannot open {} for writing (schema migration, WAL mode or --{}): {}; waiting until it can be,"
+                            + " trying again every {} s", config.db().toAbsolutePath(), SinkConfig.RESET_DB, locked,
+                            UNWRITABLE_BACKOFF.toSeconds());
+                }
+                meters.writable.set(0);
+                readiness = Health.down("cannot open " + config.db().toAbsolutePath() + " for writing since " + waitingSince + ": "
+                        + locked + "; the sink migrates it and starts when it can");
+                try {
+                    if (closing.await(UNWRITABLE_BACKOFF.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("the sink was closed while waiting to open " + config.db());
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting to open " + config.db(), interrupted);
+                }
+            }
+        }
+    }
+
+    private SinkDatabase openAndReset() {
         final SinkDatabase opened = DatabaseFile.open(config.db(), config.synchronous());
         if (config.resetDb()) {
             try {
@@ -154,16 +210,26 @@ public final class SqliteSink implements Service {
             LOG.warn("--{}: emptied averages, window_averages and the stored offsets of {}; rebuilding them from the beginning of {}",
                     SinkConfig.RESET_DB, config.db().toAbsolutePath(), topics.both());
         }
-        database = opened;
-        readiness = Health.down("not started yet (" + config.db() + " is open)");
+        return opened;
     }
 
     @Override
-    public synchronized void start(final Consumer<Throwable> onFatal) {
-        if (closing.getCount() == 0 || loop != null) {
-            throw new IllegalStateException("the sink was started or closed before");
+    public void start(final Consumer<Throwable> onFatal) {
+        synchronized (this) {
+            if (closing.getCount() == 0 || loop != null) {
+                throw new IllegalStateException("the sink was started or closed before");
+            }
         }
         openDatabase();
+        synchronized (this) {
+            if (closing.getCount() == 0) {
+                throw new IllegalStateException("the sink was closed while it started");
+            }
+            startLoop(onFatal);
+        }
+    }
+
+    private void startLoop(final Consumer<Throwable> onFatal) {
         try {
             consumer = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumerMetrics = new KafkaClientMetrics(consumer);
@@ -195,6 +261,9 @@ public final class SqliteSink implements Service {
         // A topic the sink subscribes to before the topology made it (window-averages, from an older
         // topology) must not be created with the broker's defaults: it would never be compacted.
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // One transaction per poll: Kafka's 500 records would cost a commit per 500 updates, and
+        // fold nothing when a backlog cycles through more columns than that. Left to --kafka-config.
+        settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         return settings;
     }
 
@@ -219,8 +288,14 @@ public final class SqliteSink implements Service {
             } catch (RuntimeException e) {
                 LOG.warn("Closing the Kafka clients failed", e);
             }
+            final SinkDatabase last;
+            synchronized (this) {
+                last = database;
+            }
             try {
-                database.close();
+                if (last != null) {
+                    last.close();
+                }
             } catch (SQLException e) {
                 LOG.warn("Closing {} failed", config.db(), e);
             }
@@ -340,7 +415,7 @@ public final class SqliteSink implements Service {
         Instant waitingSince = null;
         for (int attempt = 1; ; ) {
             try {
-                final SinkDatabase.Written written = database.apply(batch);
+                final SinkDatabase.Written written = applyOnce(batch);
                 if (waitingSince != null) {
                     LOG.info("{} can be written again after {} s; catching up", config.db(),
                             Duration.between(waitingSince, clock.instant()).toSeconds());
@@ -377,6 +452,40 @@ public final class SqliteSink implements Service {
                 }
             }
         }
+    }
+
+    /**
+     * Writes the batch through the open connection, or a new one when the last attempt failed. A
+     * failed transaction leaves the connection behind: SQLite ends a transaction by itself on some
+     * failures (an I/O error, a full disk) where the driver still thinks one is open, and would
+     * then run the next batch's statements one by one outside any transaction; and a connection
+     * opened while the file was read-only stays read-only after it is writable again.
+     */
+    private SinkDatabase.Written applyOnce(final SinkDatabase.Batch batch) throws SQLException {
+        final SinkDatabase current = database();
+        try {
+            return current.apply(batch);
+        } catch (SQLException | RuntimeException e) {
+            synchronized (this) {
+                database = null;
+            }
+            current.abandon(e);
+            throw e;
+        }
+    }
+
+    /** The open connection, or a new one, opened (and its schema checked) now. */
+    private SinkDatabase database() throws SQLException {
+        synchronized (this) {
+            if (database != null) {
+                return database;
+            }
+        }
+        final SinkDatabase opened = SinkDatabase.open(config.db(), config.synchronous());
+        synchronized (this) {
+            database = opened;
+        }
+        return opened;
     }
 
     /**
@@ -475,7 +584,7 @@ public final class SqliteSink implements Service {
             final Map<TopicPartition, Long> stored;
             try {
                 checkSources(partitions);
-                stored = database.storedOffsets();
+                stored = database().storedOffsets();
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the stored offsets of " + config.db(), e);
             } catch (StartupException e) {
@@ -516,7 +625,7 @@ public final class SqliteSink implements Service {
             return;
         }
         final Map<String, SinkDatabase.Source> current = describe(unchecked);
-        final Map<String, SinkDatabase.Source> stored = database.storedSources();
+        final Map<String, SinkDatabase.Source> stored = database().storedSources();
         final List<String> changed = new ArrayList<>();
         for (final String topic : unchecked) {
             final SinkDatabase.Source now = current.get(topic);

@@ -1,8 +1,10 @@
 package io.streamavg.sink;
 
+import static io.streamavg.testkit.AveragesDatabase.execute;
 import static io.streamavg.testkit.AveragesDatabase.orderedRows;
 import static io.streamavg.testkit.AveragesDatabase.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamavg.runtime.Health;
@@ -13,13 +15,16 @@ import io.streamavg.wire.ColumnStats;
 import io.streamavg.wire.ColumnStatsSerde;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +111,87 @@ class SinkFaultsIT {
             sink.close();
         }
         assertThat(fatal.get()).isNull();
+    }
+
+    @Test
+    void shouldWaitNotReadyWhileAnotherProgramHoldsTheWriteLockAtStartThenMigrateKeepingTheOriginalRows() throws Exception {
+        final SqliteSink.SourceTopics topics = broker.createTopics("column-averages-locked-at-start");
+        final Path db = dir.resolve("processed_data.db");
+        // The original design's file, as Python's sqlite3 left it: rollback journal, version 0, two columns.
+        execute(db, "CREATE TABLE averages (column_name TEXT PRIMARY KEY, average_value REAL)",
+                "INSERT INTO averages VALUES ('0', 1.5), ('7', 9.0)");
+        send(topics.averages(), new ColumnStats("0", 2, 5.0, 2.5, 1.0, 4.0, 1.5), 1);
+        final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final SqliteSink sink = SinkTestBroker.sink(broker.config(db, "locked-at-start"), topics, meters);
+        final CompletableFuture<Void> started;
+        try {
+            try (Connection other = JDBC.createConnection(JDBC.PREFIX + db, new Properties());
+                 Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                final long lockedAt = System.nanoTime();
+                started = CompletableFuture.runAsync(() -> sink.start(fatal::set));
+
+                Eventually.assertWithin(SinkTestBroker.TIMEOUT, () -> {
+                    assertThat(sink.readiness().ok()).isFalse();
+                    assertThat(sink.readiness().reason()).startsWith("cannot open " + db.toAbsolutePath() + " for writing since ")
+                            .contains("another program holds the write lock")
+                            .endsWith("the sink migrates it and starts when it can");
+                });
+                assertThat(meters.get("streamavg.sink.database.writable").gauge().value()).isZero();
+                // Longer than the busy timeout times the attempts after which a start used to fail.
+                final Duration held = Duration.ofMillis((long) SinkDatabase.BUSY_TIMEOUT_MS * (SqliteSink.APPLY_ATTEMPTS + 1));
+                Eventually.assertWithin(held.plus(SinkTestBroker.TIMEOUT), () ->
+                        assertThat(Duration.ofNanos(System.nanoTime() - lockedAt)).isGreaterThan(held));
+                assertThat(started).isNotDone();
+                assertThat(fatal.get()).isNull();
+                assertThat(sink.readiness().reason()).contains("another program holds the write lock");
+                // Nothing was changed meanwhile: the other program still sees version 0 and its two columns.
+                try (ResultSet version = statement.executeQuery("PRAGMA user_version")) {
+                    assertThat(version.next()).isTrue();
+                    assertThat(version.getInt(1)).isZero();
+                }
+                statement.execute("ROLLBACK");
+            }
+            started.get(SinkTestBroker.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            Eventually.assertWithin(SinkTestBroker.TIMEOUT, () -> {
+                assertThat(query(db, "SELECT column_name, average_value, sample_count, updated_at FROM averages ORDER BY column_name"))
+                        .containsExactly(List.of("0", 2.5, 2, "2026-03-01T10:00:01Z"), Arrays.asList("7", 9.0, null, null));
+                assertThat(SinkTestBroker.storedOffsets(db, topics.averages())).isEqualTo(broker.produced(topics.averages()));
+                assertThat(sink.readiness()).isEqualTo(Health.up());
+            });
+            assertThat(query(db, "PRAGMA user_version")).containsExactly(List.of(SchemaMigrations.LATEST));
+            assertThat(query(db, "PRAGMA journal_mode")).containsExactly(List.of("wal"));
+            assertThat(meters.get("streamavg.sink.database.writable").gauge().value()).isEqualTo(1.0);
+        } finally {
+            sink.close();
+        }
+        assertThat(fatal.get()).isNull();
+    }
+
+    @Test
+    void shouldEndTheWaitForALockAtStartWhenClosed() throws Exception {
+        final SqliteSink.SourceTopics topics = broker.createTopics("column-averages-closed-while-locked");
+        final Path db = dir.resolve("processed_data.db");
+        execute(db, "CREATE TABLE averages (column_name TEXT PRIMARY KEY, average_value REAL)");
+        final SqliteSink sink = SinkTestBroker.sink(broker.config(db, "closed-while-locked"), topics, new SimpleMeterRegistry());
+        try (Connection other = JDBC.createConnection(JDBC.PREFIX + db, new Properties());
+             Statement statement = other.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            final CompletableFuture<Void> started = CompletableFuture.runAsync(() -> sink.start(error -> { }));
+            Eventually.assertWithin(SinkTestBroker.TIMEOUT, () ->
+                    assertThat(sink.readiness().reason()).contains("another program holds the write lock"));
+
+            sink.close();
+
+            assertThatThrownBy(() -> started.get(SinkTestBroker.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed while waiting to open");
+            assertThat(sink.readiness()).isEqualTo(Health.down("closed"));
+            statement.execute("ROLLBACK");
+        }
+        assertThat(query(db, "PRAGMA user_version")).containsExactly(List.of(0));
     }
 
     @Test

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -106,6 +108,25 @@ final class SinkTestBroker implements AutoCloseable {
 
     synchronized Map<Integer, Long> produced(final String topic) {
         return Map.copyOf(produced.getOrDefault(topic, Map.of()));
+    }
+
+    /** The offsets the consumer group committed to Kafka for {@code topic}, by partition. */
+    Map<Integer, Long> committed(final String group, final String topic) {
+        final Map<Integer, Long> offsets = new HashMap<>();
+        try {
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, offset) -> {
+                        if (partition.topic().equals(topic) && offset != null) {
+                            offsets.put(partition.partition(), offset.offset());
+                        }
+                    });
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read the offsets of group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return offsets;
     }
 
     SinkConfig config(final Path db, final String group, final String... more) {
