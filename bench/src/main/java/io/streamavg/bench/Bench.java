@@ -45,6 +45,9 @@ public final class Bench {
     }
 
     static int run(final List<String> args, final Map<String, String> env, final PrintStream out, final PrintStream err) {
+        if (!args.isEmpty() && args.get(0).equals("resources")) {
+            return ResourcesBench.run(args.subList(1, args.size()), env, out, err);
+        }
         if (!args.isEmpty() && List.of("--help", "-h", "help").contains(args.get(0))) {
             out.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             out.println();

@@ -14,6 +14,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -67,6 +68,13 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private TaskPartials partials;
     /** Per-column partials in the store's first format, already in {@link #partials}: deleted with the first write. */
     private List<String> firstFormatKeys = List.of();
+    /**
+     * The flush punctuation, scheduled only while the task holds something to flush: Kafka Streams
+     * marks a task as needing a commit after every punctuation, and under exactly-once a commit of
+     * a task that has read anything is a transaction (offsets, markers), ten a second per task at
+     * idle with a 100 ms interval. Null while idle.
+     */
+    private Cancellable flushes;
 
     /**
      * @param deadLetterChild the name of the sink of rejected lines
@@ -111,11 +119,22 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         if (!oldKeys.isEmpty()) {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
-        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flush);
+        // A revived task runs init again on this instance, its old punctuations gone with the old task.
+        flushes = null;
+        if (!partials.isEmpty() || !firstFormatKeys.isEmpty()) {
+            scheduleFlushes();
+        }
+    }
+
+    private void scheduleFlushes() {
+        flushes = context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        if (flushes == null) {
+            scheduleFlushes();
+        }
         final ParsedLine line = parser.apply(record.value());
         if (line instanceof ParsedLine.Cells cells) {
             final double[] values = cells.values();
@@ -214,6 +233,11 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
      */
     private void flush(final long now) {
         if (partials.isEmpty() && firstFormatKeys.isEmpty()) {
+            // Nothing came since the last flush: idle until the next line.
+            if (flushes != null) {
+                flushes.cancel();
+                flushes = null;
+            }
             return;
         }
         partials.cumulative().forEach((column, partial) ->

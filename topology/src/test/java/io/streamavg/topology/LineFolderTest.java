@@ -62,7 +62,8 @@ class LineFolderTest {
                 "0@0", RunningStats.of(1.5).add(-3.25).add(1e15),
                 "1@0", RunningStats.of(2).add(4),
                 "2@0", RunningStats.of(7)));
-        assertThat(new Folder().flush()).isEmpty();
+        // The flush emptied the stored partials too: restarted again, it has nothing to flush.
+        assertThat(new Folder().context.scheduledPunctuators()).isEmpty();
     }
 
     @Test
@@ -137,6 +138,29 @@ class LineFolderTest {
         assertThat(new Folder().flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
     }
 
+    /**
+     * Every punctuation makes Kafka Streams commit the task, a transaction under exactly-once: an
+     * idle task must have none scheduled, and the first line must schedule one again.
+     */
+    @Test
+    void shouldPunctuateOnlyWhileThereIsSomethingToFlush() {
+        final Folder folder = new Folder();
+        assertThat(folder.context.scheduledPunctuators()).isEmpty();
+
+        folder.process("1,2");
+        assertThat(folder.context.scheduledPunctuators()).hasSize(1);
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
+        assertThat(folder.context.scheduledPunctuators().get(0).cancelled()).isFalse();
+        // The flush after which nothing came: no punctuation until the next line.
+        assertThat(folder.flush()).isEmpty();
+        assertThat(folder.context.scheduledPunctuators().get(0).cancelled()).isTrue();
+
+        folder.process("3,4");
+        assertThat(folder.context.scheduledPunctuators()).hasSize(2);
+        assertThat(folder.context.scheduledPunctuators().get(1).cancelled()).isFalse();
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(3), "1", RunningStats.of(4)));
+    }
+
     /** One {@link LineFolder} as a task runs it, with what it forwards captured. */
     private final class Folder {
 
@@ -171,7 +195,9 @@ class LineFolderTest {
 
         Map<String, RunningStats> flush() {
             context.resetForwards();
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(2_000L);
+            // The live one: an idle folder cancels its punctuation and schedules another with the next line.
+            context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no flush scheduled")).getPunctuator().punctuate(2_000L);
             final Map<String, RunningStats> flushed = new HashMap<>();
             windows.clear();
             context.forwarded().forEach(forward -> {
