@@ -62,11 +62,16 @@ class ResourcesBenchTest {
                 new ThreadCpu.Group("GC Thread#0", 1, 0));
     }
 
-    /** The real thing, on this JVM: it has a thread named main, which has run. */
+    /**
+     * The real thing, on this JVM: its threads by the names Linux keeps (the JDK's Common-Cleaner
+     * among them; the primordial thread is the launcher's, "java"), which have run.
+     */
     @Test
     void shouldReadThisProcessesThreads() throws IOException {
         final ThreadCpu self = ThreadCpu.of(ProcessHandle.current().pid());
-        assertThat(self.threads().values()).anyMatch(thread -> thread.name().equals("main") && thread.cpuNanos() > 0);
+        assertThat(self.threads().values()).anyMatch(thread -> thread.name().equals("Common-Cleaner"))
+                .allMatch(thread -> thread.name().length() <= 15);
+        assertThat(self.threads().values().stream().mapToLong(ThreadCpu.Thread::cpuNanos).sum()).isPositive();
     }
 
     @Test
