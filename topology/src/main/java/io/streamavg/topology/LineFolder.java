@@ -119,8 +119,12 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         if (!oldKeys.isEmpty()) {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
-        // A revived task runs init again on this instance, its old punctuations gone with the old task.
-        flushes = null;
+        // A revived task runs init again on this instance; Kafka Streams 4.4 keeps the task's
+        // punctuation queue through a revival, so the old schedule would go on firing beside a new one.
+        if (flushes != null) {
+            flushes.cancel();
+            flushes = null;
+        }
         if (!partials.isEmpty() || !firstFormatKeys.isEmpty()) {
             scheduleFlushes();
         }

@@ -161,6 +161,19 @@ class LineFolderTest {
         assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(3), "1", RunningStats.of(4)));
     }
 
+    /** A task revived after an aborted transaction runs init again on the same processor: one schedule, not two. */
+    @Test
+    void shouldReplaceItsPunctuationWhenInitializedAgain() {
+        final Folder folder = new Folder();
+        folder.process("1,2");
+        folder.folder.init(folder.context);
+
+        assertThat(folder.context.scheduledPunctuators()).hasSize(2);
+        assertThat(folder.context.scheduledPunctuators().get(0).cancelled()).isTrue();
+        assertThat(folder.context.scheduledPunctuators().get(1).cancelled()).isFalse();
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
+    }
+
     /** One {@link LineFolder} as a task runs it, with what it forwards captured. */
     private final class Folder {
 
