@@ -52,6 +52,9 @@ public final class Bench {
     }
 
     static int run(final List<String> args, final Map<String, String> env, final PrintStream out, final PrintStream err) {
+        if (!args.isEmpty() && args.get(0).equals("resources")) {
+            return ResourcesBench.run(args.subList(1, args.size()), env, out, err);
+        }
         if (!args.isEmpty() && List.of("--help", "-h", "help").contains(args.get(0))) {
             out.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             out.println();
@@ -60,14 +63,16 @@ public final class Bench {
             out.print(CommandLine.help(BRIDGE_USAGE, BRIDGE_SUMMARY, BridgeBenchConfig.DEFINITION));
             out.println();
             out.print(CommandLine.help(SinkBench.USAGE, SinkBench.SUMMARY, SinkBenchConfig.DEFINITION));
+            out.println();
+            out.print(CommandLine.help(ResourcesBench.USAGE, ResourcesBench.SUMMARY, ResourcesConfig.DEFINITION));
             return 0;
         }
         if (!args.isEmpty() && args.get(0).equals("sink")) {
             return SinkBench.run(args.subList(1, args.size()), env, out, err);
         }
         if (args.isEmpty() || !List.of("topology", "pipeline", "bridge").contains(args.get(0))) {
-            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology, pipeline, bridge or sink)"
-                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology, pipeline, bridge or sink)");
+            err.println(args.isEmpty() ? "streamavg bench: which benchmark? (topology, pipeline, bridge, sink or resources)"
+                    : "streamavg bench: unknown benchmark '" + args.get(0) + "' (topology, pipeline, bridge, sink or resources)");
             err.print(CommandLine.help(USAGE, SUMMARY, BenchConfig.DEFINITION));
             return ServiceRunner.EXIT_BAD_OPTIONS;
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -59,6 +60,25 @@ final class ChildJvm implements AutoCloseable {
         final Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new ChildJvm(name, process, log);
+    }
+
+    /**
+     * Runs {@code command} as given, with {@code environment} in place of this process's, its output
+     * in {@code NAME.log} in {@code work}: for {@code ./streamavg}, whose launcher execs the JVM in
+     * the process it was started as, so that the pid is the JVM's.
+     */
+    static ChildJvm exec(final String name, final List<String> command, final Map<String, String> environment, final Path work)
+            throws IOException {
+        final Path log = work.resolve(name + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return new ChildJvm(name, builder.start(), log);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String name() {

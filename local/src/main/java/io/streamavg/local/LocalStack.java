@@ -82,7 +82,7 @@ public final class LocalStack implements Service {
             sink.openDatabase();
             final EmbeddedKafkaBroker started;
             try {
-                started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), brokerPort);
+                started = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), brokerPort, brokerSettings(availableProcessors()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage() + " (--" + LocalConfig.KAFKA_PORT + ")", e);
             }
@@ -101,6 +101,21 @@ public final class LocalStack implements Service {
         bridge.start(onFatal);
         LOG.info("streamavg local: ingest on port {}, Kafka bootstrap {}, data in {}", ingestPort(), bootstrapServers(),
                 config.dataDir().toAbsolutePath());
+    }
+
+    /**
+     * The broker's request threads, no more than the cores: Kafka's defaults (8 request handlers and
+     * 3 network threads, for the broker and again for the controller) are sized for a machine of its
+     * own, and each idle thread still wakes every 300 ms to look for work. Here the broker serves one
+     * process's clients on the cores it shares with them.
+     */
+    static Map<String, String> brokerSettings(final int processors) {
+        return Map.of("num.io.threads", Integer.toString(Math.min(8, Math.max(2, processors))),
+                "num.network.threads", Integer.toString(Math.min(3, Math.max(1, processors / 2))));
+    }
+
+    private static int availableProcessors() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The port clients write lines to. */

@@ -14,6 +14,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -62,6 +63,13 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private ProcessorContext<Object, Object> context;
     private PartialsStore store;
     private TaskPartials partials;
+    /**
+     * The flush punctuation, scheduled only while the task holds something to flush: Kafka Streams
+     * marks a task as needing a commit after every punctuation, and under exactly-once a commit of
+     * a task that has read anything is a transaction (offsets, markers), ten a second per task at
+     * idle with a 100 ms interval. Null while idle.
+     */
+    private Cancellable flushes;
 
     /**
      * @param deadLetterChild the name of the sink of rejected lines
@@ -108,8 +116,20 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         if (!oldKeys.isEmpty()) {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
-        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flush);
+        // A revived task runs init again on this instance; Kafka Streams 4.4 keeps the task's
+        // punctuation queue through a revival, so the old schedule would go on firing beside a new one.
+        if (flushes != null) {
+            flushes.cancel();
+            flushes = null;
+        }
+        if (!partials.isEmpty()) {
+            scheduleFlushes();
+        }
         sessions.init(context, this::deadLetter);
+    }
+
+    private void scheduleFlushes() {
+        flushes = context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     @Override
@@ -117,6 +137,9 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         final Header session = record.headers().lastHeader(LineHeaders.SESSION);
         if (session != null && !sessions.admit(record, session.value())) {
             return;
+        }
+        if (flushes == null) {
+            scheduleFlushes();
         }
         final ParsedLine line = parser.apply(record.value());
         if (line instanceof ParsedLine.Cells cells) {
@@ -206,6 +229,11 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
      */
     private void flush(final long now) {
         if (partials.isEmpty()) {
+            // Nothing came since the last flush: idle until the next line.
+            if (flushes != null) {
+                flushes.cancel();
+                flushes = null;
+            }
             return;
         }
         partials.cumulative().forEach((column, partial) ->

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -74,7 +76,8 @@ class LineFolderTest {
                 "1@0", RunningStats.of(2).add(4),
                 "2@0", RunningStats.of(7)));
         after.commit();
-        assertThat(new Folder().flush()).isEmpty();
+        // The flush emptied the stored partials too: restarted again, it has nothing to flush.
+        assertThat(new Folder().flushSchedules()).isEmpty();
     }
 
     @Test
@@ -173,6 +176,43 @@ class LineFolderTest {
         assertThat(new Folder().flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
     }
 
+    /**
+     * Every punctuation makes Kafka Streams commit the task, a transaction under exactly-once: an
+     * idle task must have none scheduled, and the first line must schedule one again.
+     */
+    @Test
+    void shouldPunctuateOnlyWhileThereIsSomethingToFlush() {
+        final Folder folder = new Folder();
+        assertThat(folder.flushSchedules()).isEmpty();
+
+        folder.process("1,2");
+        assertThat(folder.flushSchedules()).hasSize(1);
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
+        assertThat(folder.flushSchedules().get(0).cancelled()).isFalse();
+        // The flush after which nothing came: no punctuation until the next line.
+        assertThat(folder.flush()).isEmpty();
+        assertThat(folder.flushSchedules().get(0).cancelled()).isTrue();
+
+        folder.process("3,4");
+        assertThat(folder.flushSchedules()).hasSize(2);
+        assertThat(folder.flushSchedules().get(1).cancelled()).isFalse();
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(3), "1", RunningStats.of(4)));
+    }
+
+    /** A task revived after an aborted transaction runs init again on the same processor: one schedule, not two. */
+    @Test
+    void shouldReplaceItsPunctuationWhenInitializedAgain() {
+        final Folder folder = new Folder();
+        folder.process("1,2");
+        folder.commit();
+        folder.folder.init(folder.context);
+
+        assertThat(folder.flushSchedules()).hasSize(2);
+        assertThat(folder.flushSchedules().get(0).cancelled()).isTrue();
+        assertThat(folder.flushSchedules().get(1).cancelled()).isFalse();
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
+    }
+
     /** One {@link LineFolder} as a task runs it, with what it forwards captured. */
     private final class Folder {
 
@@ -190,6 +230,11 @@ class LineFolderTest {
             context.addStateStore(partialsStore);
             context.addStateStore(sessionMarks);
             folder.init(context);
+        }
+
+        /** The flush's schedules, cancelled ones included (the session marks' expiry runs on stream time). */
+        List<MockProcessorContext.CapturedPunctuator> flushSchedules() {
+            return context.scheduledPunctuators().stream().filter(punctuator -> punctuator.getType() == PunctuationType.WALL_CLOCK_TIME).toList();
         }
 
         /** What Kafka Streams does before it commits the input offsets. */
@@ -214,7 +259,9 @@ class LineFolderTest {
 
         Map<String, RunningStats> flush() {
             context.resetForwards();
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(2_000L);
+            // The live one: an idle folder cancels its punctuation and schedules another with the next line.
+            flushSchedules().stream().filter(punctuator -> !punctuator.cancelled()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no flush scheduled")).getPunctuator().punctuate(2_000L);
             final Map<String, RunningStats> flushed = new HashMap<>();
             windows.clear();
             context.forwarded().forEach(forward -> {

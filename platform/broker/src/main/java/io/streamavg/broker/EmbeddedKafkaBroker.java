@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -44,6 +45,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port the client port on 127.0.0.1; 0 picks a free one
      */
     public static EmbeddedKafkaBroker start(final Path dataDir, final int port) throws Exception {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * The same, with broker settings of the caller's on top of this class's (e.g. fewer threads
+     * for {@code ./streamavg local}, whose broker serves one process).
+     */
+    public static EmbeddedKafkaBroker start(final Path dataDir, final int port, final Map<String, String> settings) throws Exception {
         final int clientPort = port == 0 ? freePort() : port;
         final int controllerPort = freePort();
         final Path logDir = dataDir.toAbsolutePath().resolve("kafka-logs");
@@ -73,6 +82,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("broker.session.timeout.ms", "6000");
         // Only the pipeline's own topics exist: a typo in a client must not create a new one.
         props.put("auto.create.topics.enable", "false");
+        // The log cleaner allocates its whole dedupe buffer on the heap when it starts: 128 MiB by
+        // default, most of the process's live heap. 16 MiB still maps about 600,000 distinct keys
+        // per cleaning pass; the compacted topics here (changelogs, offsets) hold a few hundred.
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        props.putAll(settings);
 
         final KafkaConfig config = KafkaConfig.fromProps(props, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
