@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -199,6 +200,16 @@ class LineFolderTest {
         assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(3), "1", RunningStats.of(4)));
     }
 
+    @Test
+    void shouldFlushAtTheMultiplesOfTheIntervalSoThatEveryTaskFlushesInTheSamePass() {
+        final Folder folder = new Folder();
+        folder.process("1");
+
+        final MockProcessorContext.CapturedPunctuator flush = folder.flushSchedules().get(0);
+        assertThat(flush.getStartTime()).isEqualTo(Instant.ofEpochMilli(1_300L));
+        assertThat(flush.getInterval()).isEqualTo(INTERVAL);
+    }
+
     /** A task revived after an aborted transaction runs init again on the same processor: one schedule, not two. */
     @Test
     void shouldReplaceItsPunctuationWhenInitializedAgain() {
@@ -282,7 +293,9 @@ class LineFolderTest {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "never-contacted:9092");
-        return new MockProcessorContext<>(props);
+        final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(props);
+        context.setCurrentSystemTimeMs(1_234L);
+        return context;
     }
 
     /** {@code store}, failing every put while {@link #failPuts} is set: a failure after the line was parsed and folded. */
