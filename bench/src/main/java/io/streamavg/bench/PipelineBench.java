@@ -61,8 +61,6 @@ final class PipelineBench {
     static final String PRODUCER_PERF_TOPIC = "bench-producer-perf";
     /** Distinct lines in ProducerPerformance's payload file; it picks among them at random for each record. */
     static final int PAYLOAD_LINES = 100_000;
-    /** The markers start this long after the steady load first shows in SQLite, so that it has settled. */
-    private static final Duration LOAD_MARGIN = Duration.ofSeconds(4);
 
     private final PipelineConfig config;
     private final String command;
@@ -285,9 +283,9 @@ final class PipelineBench {
              // Sends until stopped below, however long the pipeline takes to show the markers; the
              // duration only bounds it should the bench die.
              ChildJvm load = launchLoad("load-latency", report, stack.ingestPort(), 0, rate,
-                     window.plus(config.timeout()).plus(LOAD_MARGIN).toSeconds(), config.seed() + 1_000_000)) {
+                     window.plus(config.timeout()).plus(config.latencyWarmup()).toSeconds(), config.seed() + 1_000_000)) {
             final Instant deadline = Instant.now().plus(config.timeout());
-            // The markers start once the steady load flows end to end, and a little later, past the start-up.
+            // The markers start once the steady load flows end to end, and --latency-warmup later, past the start-up.
             final long baseline = sqlite.counts().getOrDefault("0", 0L);
             while (sqlite.counts().getOrDefault("0", 0L) <= baseline) {
                 load.checkAlive();
@@ -296,7 +294,7 @@ final class PipelineBench {
                 }
                 Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
             }
-            Thread.sleep(LOAD_MARGIN.toMillis()); // not synchronisation: the steady load settles before the markers
+            Thread.sleep(config.latencyWarmup().toMillis()); // not synchronisation: the steady load settles before the markers
             final PipelineResults.Latency latency = markers(sqlite, stack, markerColumns, deadline);
             load.checkAlive();
             load.stop();

@@ -23,6 +23,7 @@ final class PipelineConfig extends AbstractConfig {
     static final String RUNS = "runs";
     static final String LATENCY_RATE = "latency-rate";
     static final String LATENCY_DURATION = "latency-duration";
+    static final String LATENCY_WARMUP = "latency-warmup";
     static final String MARKER_RATE = "marker-rate";
     static final String COMMIT_INTERVAL = "commit-interval";
     static final String POLL_INTERVAL = "poll-interval";
@@ -60,6 +61,9 @@ final class PipelineConfig extends AbstractConfig {
                     "Lines per second of the steady load under which the latency run measures send-to-SQLite latency.")
             .define(LATENCY_DURATION, Type.INT, 30, Range.between(1, 86_400), Importance.MEDIUM,
                     "Seconds the latency run sends markers for (the steady load runs a little longer on each side).")
+            .define(LATENCY_WARMUP, Type.INT, 20, Range.between(0, 3_600), Importance.LOW,
+                    "Seconds the steady load runs end to end before the first marker: JVMs started for the run are "
+                            + "still compiling, and run alone (--runs latency) a cold pipeline fell behind for the whole window.")
             .define(MARKER_RATE, Type.INT, 50, Range.between(1, 200), Importance.LOW,
                     "Marker lines per second in the latency run, each timed from its send until SQLite shows it.")
             .define(COMMIT_INTERVAL, Type.INT, 100, Range.between(1, 600_000), Importance.MEDIUM,
@@ -112,6 +116,10 @@ final class PipelineConfig extends AbstractConfig {
 
     Duration latencyDuration() {
         return Duration.ofSeconds(getInt(LATENCY_DURATION));
+    }
+
+    Duration latencyWarmup() {
+        return Duration.ofSeconds(getInt(LATENCY_WARMUP));
     }
 
     int markerRate() {
