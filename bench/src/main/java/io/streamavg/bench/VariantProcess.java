@@ -10,6 +10,7 @@ import io.streamavg.topology.StatsTopologyConfig;
 import io.streamavg.topology.TopologyService;
 import io.streamavg.wire.ColumnStatsSerde;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -186,20 +187,16 @@ public final class VariantProcess {
      * stream threads took the cores.
      */
     private static void logCpuByThreadKind() {
-        final Map<String, Long> byKind = new TreeMap<>();
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
-            tasks.forEach(task -> {
-                try {
-                    final String kind = java.nio.file.Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
-                    byKind.merge(kind, ProcessSample.cpuNanosOfStat(java.nio.file.Files.readString(task.resolve("stat"))), Long::sum);
-                } catch (java.io.IOException | RuntimeException gone) {
-                    // a thread that ended meanwhile
-                }
-            });
-        } catch (java.io.IOException e) {
+        final ThreadCpu threads;
+        try {
+            threads = ThreadCpu.of(ProcessHandle.current().pid());
+        } catch (IOException e) {
             LOG.warn("No CPU time by thread: {}", e.toString());
             return;
         }
+        final Map<String, Long> byKind = new TreeMap<>();
+        threads.since(new ThreadCpu(Map.of())).forEach(group ->
+                byKind.merge(group.name().replaceAll("[0-9]+", "#"), group.cpuNanos(), Long::sum));
         final StringBuilder line = new StringBuilder(CPU_BY_THREAD_KIND);
         byKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
                 .forEach(entry -> line.append(' ').append(entry.getKey()).append('=').append(entry.getValue() / 1_000_000));

@@ -108,7 +108,7 @@ final class TaskPartials {
      * either whole or not at all.
      */
     boolean fold(final double[] values, final int[] slots, final long timestamp) {
-        final long windowStart = timestamp - Math.floorMod(timestamp, windowSize);
+        final long windowStart = windowStart(timestamp);
         final long time = Math.max(streamTime, timestamp);
         final boolean late = windowStart + windowSize + grace <= time;
         StatsAccumulator[] vector = late ? unwindowed : windowVector(windowStart);
