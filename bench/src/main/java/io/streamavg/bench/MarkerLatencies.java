@@ -16,22 +16,34 @@ import java.util.Optional;
  */
 final class MarkerLatencies {
 
-    /** One marker waiting to show: its column's count once it does, and when it was sent. */
-    private record InFlight(long expectedCount, long sentNanos) {
+    /**
+     * One marker waiting to show: its column's count once it does, when it was sent, and when each
+     * stage before SQLite first showed it (0: not yet).
+     */
+    private record InFlight(long expectedCount, long sentNanos, long[] stageNanos) {
     }
 
     private final List<String> columns;
     private final Map<String, Long> counts = new HashMap<>();
     private final Map<String, InFlight> inFlight = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
+    private final List<List<Long>> stageLatencies = new ArrayList<>();
 
     /**
      * @param columns the marker columns' names
      * @param counts  their counts before the first marker (absent: none)
      */
     MarkerLatencies(final List<String> columns, final Map<String, Long> counts) {
+        this(columns, counts, 0);
+    }
+
+    /** The same, also timing each marker until each of {@code stages} stages before SQLite shows it ({@link StageProbe}). */
+    MarkerLatencies(final List<String> columns, final Map<String, Long> counts, final int stages) {
         this.columns = List.copyOf(columns);
         columns.forEach(column -> this.counts.put(column, counts.getOrDefault(column, 0L)));
+        for (int stage = 0; stage < stages; stage++) {
+            stageLatencies.add(new ArrayList<>());
+        }
     }
 
     /** A column with no marker in flight, if any. */
@@ -47,7 +59,19 @@ final class MarkerLatencies {
         if (inFlight.containsKey(column)) {
             throw new IllegalStateException("column " + column + " already has a marker in flight");
         }
-        inFlight.put(column, new InFlight(counts.get(column) + 1, sentNanos));
+        inFlight.put(column, new InFlight(counts.get(column) + 1, sentNanos, new long[stageLatencies.size()]));
+    }
+
+    /**
+     * A stage showed a record of {@code column}: the first time since its marker was sent is when
+     * that marker reached the stage. A record of a column with no marker in flight is not one of
+     * the bench's markers' (none are in flight there), and is ignored.
+     */
+    void seen(final StageProbe.Seen seen) {
+        final InFlight marker = inFlight.get(seen.column());
+        if (marker != null && seen.nanos() - marker.sentNanos() >= 0 && marker.stageNanos()[seen.stage()] == 0) {
+            marker.stageNanos()[seen.stage()] = seen.nanos();
+        }
     }
 
     /**
@@ -66,6 +90,13 @@ final class MarkerLatencies {
             }
             if (marker != null && count == expected) {
                 latencies.add(polledNanos - marker.sentNanos());
+                for (int stage = 0; stage < stageLatencies.size(); stage++) {
+                    final long reached = marker.stageNanos()[stage];
+                    if (reached != 0) {
+                        // Seen there no later than in SQLite: a probe polls its topic in its own time.
+                        stageLatencies.get(stage).add(Math.min(reached, polledNanos) - marker.sentNanos());
+                    }
+                }
                 counts.put(column, count);
                 inFlight.remove(column);
             }
@@ -79,6 +110,11 @@ final class MarkerLatencies {
     /** The latencies measured so far, in nanoseconds, in the order the markers showed. */
     List<Long> latencies() {
         return List.copyOf(latencies);
+    }
+
+    /** Per stage, the latencies until it showed each marker, in nanoseconds, of the markers that reached SQLite. */
+    List<List<Long>> stageLatencies() {
+        return stageLatencies.stream().map(List::copyOf).toList();
     }
 
     /** Nearest-rank percentiles of the latencies, in nanoseconds. */

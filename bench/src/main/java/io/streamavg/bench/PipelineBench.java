@@ -3,6 +3,7 @@ package io.streamavg.bench;
 import io.streamavg.broker.EmbeddedKafkaBroker;
 import io.streamavg.cli.Streamavg;
 import io.streamavg.runtime.TopicSetup;
+import io.streamavg.topology.StatsTopology;
 import io.streamavg.wire.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,7 +101,7 @@ final class PipelineBench {
                         attempt("pipeline", failures, () -> throughput.add(projectThroughput(stack)));
                     }
                     if (config.runs("latency")) {
-                        attempt("latency", failures, () -> latency.add(latency(stack)));
+                        attempt("latency", failures, () -> latency.add(latency(stack, bootstrap)));
                     }
                 } finally {
                     stack.stop();
@@ -272,7 +273,7 @@ final class PipelineBench {
                 "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed)), work);
     }
 
-    private PipelineResults.Latency latency(final Stack stack) throws Exception {
+    private PipelineResults.Latency latency(final Stack stack, final String bootstrap) throws Exception {
         final long rate = config.latencyRate();
         final Duration window = config.latencyDuration();
         LOG.info("Latency: markers for {} s under a steady {} lines/s", window.toSeconds(), rate);
@@ -295,20 +296,38 @@ final class PipelineBench {
                 Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
             }
             Thread.sleep(config.latencyWarmup().toMillis()); // not synchronisation: the steady load settles before the markers
-            final PipelineResults.Latency latency = markers(sqlite, stack, markerColumns, deadline);
+            final PipelineResults.Latency latency;
+            try (StageProbe probe = new StageProbe(bootstrap, stages())) {
+                latency = markers(sqlite, stack, probe, markerColumns, deadline);
+            }
             load.checkAlive();
             load.stop();
             return latency;
         }
     }
 
-    /** Sends the markers at their rate for the window, timing each until SQLite shows it. */
-    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final List<String> markerColumns,
-                                            final Instant deadline) throws Exception {
+    /**
+     * The topics a marker crosses before SQLite, read as the stage after each reads it: raw-lines as
+     * the bridge's producer wrote it, then the two sub-topologies' outputs as their transactions
+     * commit them. The window statistics' topics are left out: a marker takes the same path there.
+     */
+    private List<StageProbe.Stage> stages() {
+        return List.of(
+                new StageProbe.Stage("raw-lines (the bridge's produce)", Topics.RAW_LINES, false,
+                        record -> StageProbe.markerColumnOfLine(record.value(), config.columns())),
+                new StageProbe.Stage("the partials' repartition topic (the folding tasks' commit)",
+                        StatsTopology.totalsTopic("bench-" + runId), true, StageProbe::columnKey),
+                new StageProbe.Stage("column-averages (the merging tasks' commit)", Topics.COLUMN_AVERAGES, true, StageProbe::columnKey));
+    }
+
+    /** Sends the markers at their rate for the window, timing each until {@code probe}'s stages and SQLite show it. */
+    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final StageProbe probe,
+                                            final List<String> markerColumns, final Instant deadline) throws Exception {
         final long periodNanos = TimeUnit.SECONDS.toNanos(1) / config.markerRate();
         final long pollNanos = config.pollInterval().toNanos();
         final Map<String, Long> first = sqlite.counts();
-        final MarkerLatencies latencies = new MarkerLatencies(markerColumns, first);
+        final List<StageProbe.Stage> stages = stages();
+        final MarkerLatencies latencies = new MarkerLatencies(markerColumns, first, stages.size());
         int sent = 0;
         int late = 0;
         long polls = 0;
@@ -339,14 +358,17 @@ final class PipelineBench {
                         }
                         final byte[] line = markerLine(Integer.parseInt(column.get()));
                         final long sentAt = System.nanoTime();
+                        // In flight before its bytes leave: a stage's probe may see it at once.
+                        latencies.sent(column.get(), sentAt);
                         toBridge.write(line);
                         toBridge.flush();
-                        latencies.sent(column.get(), sentAt);
                         sent++;
                         nextMarker += periodNanos;
                     }
                 }
                 if (now - nextPoll >= 0) {
+                    // Before SQLite's poll: a stage's sighting belongs to its marker while it is in flight.
+                    probe.drain().forEach(latencies::seen);
                     final long polledAt = System.nanoTime();
                     final Map<String, Long> counts = sqlite.counts();
                     latencies.observed(polledAt, counts);
@@ -374,12 +396,18 @@ final class PipelineBench {
             final int due = (int) (config.latencyDuration().toNanos() / periodNanos);
             final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
                     (countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
-                    config.commitIntervalMillis(), windowSeconds);
+                    config.commitIntervalMillis(), windowSeconds, stageLatencies(stages, latencies));
             final MarkerLatencies.Summary summary = latency.summary();
             LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
                     summary.p99Nanos() / 1_000_000, summary.maxNanos() / 1_000_000);
             return latency;
         }
+    }
+
+    private static List<PipelineResults.StageLatency> stageLatencies(final List<StageProbe.Stage> stages, final MarkerLatencies latencies) {
+        final List<List<Long>> measured = latencies.stageLatencies();
+        return IntStream.range(0, stages.size())
+                .mapToObj(index -> new PipelineResults.StageLatency(stages.get(index).name(), measured.get(index))).toList();
     }
 
     /** A line whose only value, 1, is in {@code column}: every cell before it empty, so missing. */

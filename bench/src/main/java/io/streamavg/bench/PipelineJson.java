@@ -65,6 +65,17 @@ final class PipelineJson {
             node.put("maxMillis", summary.maxNanos() / 1e6);
             node.put("commitIntervalMillis", latency.commitIntervalMillis());
             node.put("pollPeriodMillis", latency.pollPeriodNanos() / 1e6);
+            final ArrayNode stages = node.putArray("stages");
+            for (final PipelineResults.StageLatency stage : latency.stages()) {
+                final ObjectNode stageNode = stages.addObject();
+                stageNode.put("visibleOn", stage.name());
+                stageNode.put("markers", stage.latenciesNanos().size());
+                stage.summary().ifPresent(stageSummary -> {
+                    stageNode.put("p50Millis", stageSummary.p50Nanos() / 1e6);
+                    stageNode.put("p99Millis", stageSummary.p99Nanos() / 1e6);
+                    stageNode.put("maxMillis", stageSummary.maxNanos() / 1e6);
+                });
+            }
         }, () -> root.putNull("latency"));
         try {
             return MAPPER.writeValueAsString(root) + "\n";

@@ -55,12 +55,26 @@ record PipelineResults(String command, String machine, String startedAt, double 
      * @param latenciesNanos    send-to-SQLite latency of every marker, in the order they showed
      * @param pollPeriodNanos   mean time between the starts of two polls: a latency is late by at most this
      * @param commitIntervalMillis the topology's commit interval
+     * @param stages            the topics before SQLite, in the order a marker crosses them, and
+     *                          how long after its send each showed it
      */
     record Latency(long targetRate, double reachedRate, int markersDue, int markersSent, int markersDelayed, List<Long> latenciesNanos,
-                   double pollPeriodNanos, int commitIntervalMillis, double windowSeconds) {
+                   double pollPeriodNanos, int commitIntervalMillis, double windowSeconds, List<StageLatency> stages) {
 
         MarkerLatencies.Summary summary() {
             return MarkerLatencies.Summary.of(latenciesNanos);
+        }
+    }
+
+    /**
+     * How long after their send the markers that reached SQLite showed on one topic before it.
+     *
+     * @param latenciesNanos one per marker the stage's probe saw (fewer than the markers timed if it missed some)
+     */
+    record StageLatency(String name, List<Long> latenciesNanos) {
+
+        Optional<MarkerLatencies.Summary> summary() {
+            return latenciesNanos.isEmpty() ? Optional.empty() : Optional.of(MarkerLatencies.Summary.of(latenciesNanos));
         }
     }
 

@@ -63,6 +63,26 @@ final class PipelineTable {
 
     static String latency(final PipelineResults.Latency latency) {
         final MarkerLatencies.Summary summary = latency.summary();
+        return latencySummary(latency, summary) + (latency.stages().isEmpty() ? "" : "\n" + stages(latency, summary));
+    }
+
+    /** Where a marker's time went: when each topic on its way, then SQLite, showed it, counted from its send. */
+    static String stages(final PipelineResults.Latency latency, final MarkerLatencies.Summary sqlite) {
+        final StringBuilder out = new StringBuilder("| visible on | markers seen | p50 ms | p99 ms | max ms |\n|---|--:|--:|--:|--:|\n");
+        for (final PipelineResults.StageLatency stage : latency.stages()) {
+            stage.summary().ifPresentOrElse(
+                    summary -> out.append(stageRow(stage.name(), summary)),
+                    () -> out.append("| ").append(stage.name()).append(" | 0 | – | – | – |\n"));
+        }
+        return out.append(stageRow("SQLite (the sink's transaction)", sqlite)).toString();
+    }
+
+    private static String stageRow(final String name, final MarkerLatencies.Summary summary) {
+        return String.format(Locale.ROOT, "| %s | %,d | %.0f | %.0f | %.0f |%n", name, summary.markers(),
+                summary.p50Nanos() / 1e6, summary.p99Nanos() / 1e6, summary.maxNanos() / 1e6);
+    }
+
+    private static String latencySummary(final PipelineResults.Latency latency, final MarkerLatencies.Summary summary) {
         return "| steady load asked | reached SQLite | markers timed | sent / due | sent late | p50 ms | p99 ms | max ms | commit interval ms | poll period ms |\n"
                 + "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
                 + String.format(Locale.ROOT, "| %,d lines/s | %,.0f lines/s | %,d in %.0f s | %,d / %,d | %,d | %.0f | %.0f | %.0f | %d | %.1f |%n",

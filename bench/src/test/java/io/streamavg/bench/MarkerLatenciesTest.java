@@ -35,6 +35,33 @@ class MarkerLatenciesTest {
         assertThat(latencies.latencies()).containsExactly(90 * MS, 400 * MS);
     }
 
+    /** A stage's time is the first record of the marker's column after its send; records of idle columns are not markers. */
+    @Test
+    void shouldTimeEachStageFromTheFirstRecordOfTheMarkersColumnAfterItsSend() {
+        final MarkerLatencies latencies = new MarkerLatencies(List.of("8", "9"), Map.of(), 2);
+        latencies.seen(new StageProbe.Seen(0, "8", 990 * MS)); // before any marker: not one
+        latencies.sent("8", 1_000 * MS);
+        latencies.sent("9", 1_000 * MS);
+        latencies.seen(new StageProbe.Seen(0, "8", 1_010 * MS));
+        latencies.seen(new StageProbe.Seen(0, "8", 1_020 * MS)); // later records of the column: the first counts
+        latencies.seen(new StageProbe.Seen(1, "8", 1_200 * MS));
+        latencies.seen(new StageProbe.Seen(1, "9", 1_300 * MS)); // stage 0 missed 9's
+        latencies.observed(1_250 * MS, Map.of("8", 1L));
+        latencies.observed(1_290 * MS, Map.of("8", 1L, "9", 1L));
+        assertThat(latencies.stageLatencies()).containsExactly(List.of(10 * MS), List.of(200 * MS, 290 * MS));
+        latencies.seen(new StageProbe.Seen(0, "8", 1_400 * MS)); // nothing in flight: ignored
+        assertThat(latencies.stageLatencies().get(0)).containsExactly(10 * MS);
+    }
+
+    @Test
+    void shouldReadTheMarkerColumnOfARawLineOnly() {
+        assertThat(StageProbe.markerColumnOfLine(",,,,,,,,,1".getBytes(), 8)).contains("9");
+        assertThat(StageProbe.markerColumnOfLine(PipelineBench.markerLine(12), 8)).contains("12");
+        assertThat(StageProbe.markerColumnOfLine("1.5,2,3,4,5,6,7,8".getBytes(), 8)).isEmpty();
+        assertThat(StageProbe.markerColumnOfLine(",,,1,,,,,,".getBytes(), 8)).isEmpty();
+        assertThat(StageProbe.markerColumnOfLine(",,,".getBytes(), 8)).isEmpty();
+    }
+
     @Test
     void shouldHandOutOnlyColumnsWithNoMarkerInFlight() {
         final MarkerLatencies latencies = new MarkerLatencies(List.of("8", "9"), Map.of());

@@ -23,7 +23,9 @@ class PipelineReportTest {
     private static final PipelineResults.Throughput CEILING = new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
             "Kafka `ProducerPerformance`", 2_000_000, 10.0, "its own measure", List.of());
     private static final PipelineResults.Latency LATENCY = new PipelineResults.Latency(20_000, 19_876.4, 1_510, 1_500, 3,
-            List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2);
+            List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2, List.of(
+                    new PipelineResults.StageLatency("raw-lines", List.of(5_000_000L, 7_000_000L, 9_000_000L, 30_000_000L)),
+                    new PipelineResults.StageLatency("column-averages", List.of())));
 
     private static PipelineResults results(final List<PipelineResults.Throughput> runs, final Optional<PipelineResults.Latency> latency) {
         return new PipelineResults("streamavg bench pipeline --lines 2000000", "Machine: test.", "2026-11-25T14:00Z", 3.5, runs, latency);
@@ -56,12 +58,22 @@ class PipelineReportTest {
 
     @Test
     void shouldGiveTheLatencyPercentilesInMilliseconds() {
-        assertThat(PipelineTable.latency(LATENCY)).endsWith(
-                "| 20,000 lines/s | 19,876 lines/s | 4 in 30 s | 1,500 / 1,510 | 3 | 100 | 300 | 300 | 100 | 11.2 |\n");
+        assertThat(PipelineTable.latency(LATENCY).lines()).contains(
+                "| 20,000 lines/s | 19,876 lines/s | 4 in 30 s | 1,500 / 1,510 | 3 | 100 | 300 | 300 | 100 | 11.2 |");
         final String all = PipelineTable.markdown(results(List.of(PIPELINE, CEILING), Optional.of(LATENCY)));
         assertThat(all).startsWith("### streamavg bench pipeline, 2026-11-25T14:00Z\n\n"
                 + "`streamavg bench pipeline --lines 2000000`. Machine: test. Load average 3.50 at the end.\n");
         assertThat(all).contains("| 12.0 | 6.00 | 900 |").contains("| p50 ms | p99 ms | max ms |");
+    }
+
+    @Test
+    void shouldGiveEachStagesPercentilesThenSqlites() {
+        assertThat(PipelineTable.latency(LATENCY).lines()).containsSequence(
+                "| visible on | markers seen | p50 ms | p99 ms | max ms |",
+                "|---|--:|--:|--:|--:|",
+                "| raw-lines | 4 | 7 | 30 | 30 |",
+                "| column-averages | 0 | – | – | – |",
+                "| SQLite (the sink's transaction) | 4 | 100 | 300 | 300 |");
     }
 
     @Test
@@ -86,6 +98,10 @@ class PipelineReportTest {
         assertThat(latency.get("markersDue").asInt()).isEqualTo(1_510);
         assertThat(latency.get("markersSent").asInt()).isEqualTo(1_500);
         assertThat(latency.get("pollPeriodMillis").asDouble()).isEqualTo(11.2);
+        assertThat(latency.get("stages").get(0).get("visibleOn").asText()).isEqualTo("raw-lines");
+        assertThat(latency.get("stages").get(0).get("p50Millis").asDouble()).isEqualTo(7.0);
+        assertThat(latency.get("stages").get(1).get("markers").asInt()).isZero();
+        assertThat(latency.get("stages").get(1).has("p50Millis")).isFalse();
     }
 
     @Test

@@ -70,7 +70,7 @@ public final class StatsTopology {
     }
 
     /** The topic the totals are merged from: its partitions are those of {@link #COLUMN_STATS_STORE}. */
-    static String totalsTopic(final String applicationId) {
+    public static String totalsTopic(final String applicationId) {
         return applicationId + "-" + PARTIALS_REPARTITION + "-repartition";
     }
 
