@@ -14,8 +14,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.Cancellable;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,15 +24,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The one processor a raw line goes through in its task: parses it, sends a bad one to the dead-letter
  * sink, and folds a good one into the task's partial statistics ({@link TaskPartials}), which it
- * forwards, one record per column, once per {@code interval}: the repartition by column then carries
- * tasks × columns records per interval instead of lines × columns.
+ * forwards, one record per column, at each commit of the task: the repartition by column then
+ * carries tasks × columns records per commit instead of lines × columns.
  *
- * <p>Exactly-once. The partials are held and changed in memory; their store ({@link PartialsStore})
- * writes them, as one value, to its changelog at each commit, before Kafka Streams commits the
- * input offsets in the same transaction. So the committed changelog always holds the partials of
- * exactly the lines before the committed offsets; a crash neither loses nor doubles a line. The
+ * <p>Exactly-once. The partials are held and changed in memory. At each commit their store
+ * ({@link PartialsStore}) has them forwarded and emptied, then writes them, as one value, to its
+ * changelog, before Kafka Streams flushes the producer and commits the input offsets in the same
+ * transaction. So a commit carries the partials of exactly the lines it commits, and the committed
+ * changelog holds what is left (the stream time); a crash neither loses nor doubles a line. The
  * in-memory copy is read back from the store in {@link #init}, which Kafka Streams calls after
  * restoring the store, also when it revives a task after an aborted transaction.
+ *
+ * <p>Forwarding at the commit rather than from a punctuation is for latency: a punctuation's
+ * records wait for the next commit, up to a whole commit interval, before the merge can read them.
  */
 final class LineFolder implements Processor<byte[], byte[], Object, Object> {
 
@@ -42,7 +44,6 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private static final int MAX_HEADERS = 256;
 
     private final String storeName;
-    private final Duration interval;
     private final Function<byte[], ParsedLine> parser;
     private final Function<byte[], ColumnNames> headerParser;
     /** The parsed column-names headers this task met lately, by their bytes: a connection sends the same one with every line. */
@@ -63,13 +64,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     private ProcessorContext<Object, Object> context;
     private PartialsStore store;
     private TaskPartials partials;
-    /**
-     * The flush punctuation, scheduled only while the task holds something to flush: Kafka Streams
-     * marks a task as needing a commit after every punctuation, and under exactly-once a commit of
-     * a task that has read anything is a transaction (offsets, markers), ten a second per task at
-     * idle with a 100 ms interval. Null while idle.
-     */
-    private Cancellable flushes;
+    private CommitForwarding atCommit;
 
     /**
      * @param deadLetterChild the name of the sink of rejected lines
@@ -77,11 +72,10 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
      * @param windowPartialsChild the name of the node window partials go to (their repartition by column)
      * @param sessions the marks of the resumable sessions, checked before a session's line is parsed
      */
-    LineFolder(final String storeName, final Duration interval, final Duration windowSize, final Duration windowGrace,
+    LineFolder(final String storeName, final Duration windowSize, final Duration windowGrace,
                final Function<byte[], ParsedLine> parser, final Function<byte[], ColumnNames> headerParser, final TopologyMeters meters,
                final String deadLetterChild, final String partialsChild, final String windowPartialsChild, final SessionMarks sessions) {
         this.storeName = storeName;
-        this.interval = interval;
         this.parser = parser;
         this.headerParser = headerParser;
         this.meters = meters;
@@ -96,6 +90,7 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     @Override
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.atCommit = CommitForwarding.of(context);
         this.store = context.getStateStore(storeName);
         this.partials = new TaskPartials(windowSize, windowGrace);
         final List<String> oldKeys = new ArrayList<>();
@@ -112,33 +107,11 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
                 }
             }
         }
-        store.attach(partials, oldKeys);
+        store.attach(partials, oldKeys, this::flush);
         if (!oldKeys.isEmpty()) {
             LOG.info("Took over {} partial statistics of the previous store format", oldKeys.size());
         }
-        // A revived task runs init again on this instance; Kafka Streams 4.4 keeps the task's
-        // punctuation queue through a revival, so the old schedule would go on firing beside a new one.
-        if (flushes != null) {
-            flushes.cancel();
-            flushes = null;
-        }
-        if (!partials.isEmpty()) {
-            scheduleFlushes();
-        }
         sessions.init(context, this::deadLetter);
-    }
-
-    /**
-     * Flushes at the multiples of the interval since the epoch, the same instants in every task: Kafka
-     * Streams halves the number of records a stream thread processes per task between its checks
-     * (readiness, punctuations, commits) at every pass that punctuated, so four tasks flushing at
-     * four phases of the interval kept those batches small; in step, they punctuate in one pass.
-     */
-    private void scheduleFlushes() {
-        final long now = context.currentSystemTimeMs();
-        final long period = interval.toMillis();
-        flushes = context.schedule(Instant.ofEpochMilli(now - Math.floorMod(now, period) + period), interval,
-                PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     @Override
@@ -146,9 +119,6 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
         final Header session = record.headers().lastHeader(LineHeaders.SESSION);
         if (session != null && !sessions.admit(record, session.value())) {
             return;
-        }
-        if (flushes == null) {
-            scheduleFlushes();
         }
         final ParsedLine line = parser.apply(record.value());
         if (line instanceof ParsedLine.Cells cells) {
@@ -232,24 +202,22 @@ final class LineFolder implements Processor<byte[], byte[], Object, Object> {
     }
 
     /**
-     * Forwards each column's cumulative partial, timestamped now, and each window partial,
-     * timestamped with its window's start (the windowed merge places it by that time), then empties
-     * the partials with one write, keeping the stream time.
+     * At a commit of the task: forwards each column's cumulative partial, timestamped now, and each
+     * window partial, timestamped with its window's start (the windowed merge places it by that
+     * time), then empties the partials, keeping the stream time.
      */
-    private void flush(final long now) {
+    private void flush() {
         if (partials.isEmpty()) {
-            // Nothing came since the last flush: idle until the next line.
-            if (flushes != null) {
-                flushes.cancel();
-                flushes = null;
-            }
             return;
         }
-        partials.cumulative().forEach((column, partial) ->
-                context.forward(new Record<Object, Object>(column, partial, now), partialsChild));
-        for (final TaskPartials.WindowPartial partial : partials.windowPartials()) {
-            context.forward(new Record<Object, Object>(partial.column(), partial.stats(), partial.windowStart()), windowPartialsChild);
-        }
+        final long now = context.currentSystemTimeMs();
+        atCommit.run(now, () -> {
+            partials.cumulative().forEach((column, partial) ->
+                    context.forward(new Record<Object, Object>(column, partial, now), partialsChild));
+            for (final TaskPartials.WindowPartial partial : partials.windowPartials()) {
+                context.forward(new Record<Object, Object>(partial.column(), partial.stats(), partial.windowStart()), windowPartialsChild);
+            }
+        });
         partials.clear();
     }
 

@@ -43,6 +43,7 @@ final class PartialsStore implements StateStore, CachedStateStore<Object, Object
 
     private final KeyValueStore<String, byte[]> inner;
     private TaskPartials attached;
+    private Runnable beforeWrite = () -> { };
     private List<String> obsoleteKeys = List.of();
 
     /** Over {@code inner}, which the caller built (logged, unless for a test of the processor alone). */
@@ -57,17 +58,19 @@ final class PartialsStore implements StateStore, CachedStateStore<Object, Object
     }
 
     /**
-     * From now on, {@code partials} are written to the store at each commit when they changed, and
-     * {@code obsolete} keys (of an earlier format, taken over into {@code partials}) are deleted at
-     * the next one.
+     * From now on, at each commit {@code beforeWrite} runs first (it may forward and change the
+     * partials), then {@code partials} are written to the store when they changed; {@code obsolete}
+     * keys (of an earlier format, taken over into {@code partials}) are deleted at the next commit.
      */
-    void attach(final TaskPartials partials, final List<String> obsolete) {
+    void attach(final TaskPartials partials, final List<String> obsolete, final Runnable beforeWrite) {
         this.attached = partials;
+        this.beforeWrite = beforeWrite;
         this.obsoleteKeys = List.copyOf(obsolete);
     }
 
     void detach() {
         attached = null;
+        beforeWrite = () -> { };
     }
 
     /** Every entry, as the store holds it since the last commit (or restore). */
@@ -75,9 +78,16 @@ final class PartialsStore implements StateStore, CachedStateStore<Object, Object
         return inner.all();
     }
 
-    /** Writes the attached partials if they changed: Kafka Streams calls this before every commit. */
+    /**
+     * Lets the processor forward its partials, then writes what is left of them if they changed:
+     * Kafka Streams calls this before every commit of the task, before it flushes the producer, so
+     * what is forwarded and written here is in the commit.
+     */
     @Override
     public void flushCache() {
+        if (attached != null) {
+            beforeWrite.run();
+        }
         if (attached != null && attached.takeChanged()) {
             try {
                 inner.put(TaskPartials.KEY, attached.encode());

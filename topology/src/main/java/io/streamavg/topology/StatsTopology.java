@@ -97,7 +97,7 @@ public final class StatsTopology {
             public LineFolder get() {
                 // One parser per task: parsers keep buffers.
                 final LineParser parser = new LineParser(delimiter, maxColumns, naValues);
-                return new LineFolder(PARTIALS_STORE, config.commitInterval(), config.windowSize(), config.windowGrace(),
+                return new LineFolder(PARTIALS_STORE, config.windowSize(), config.windowGrace(),
                         parsing.apply(parser::parse), parser::names, meters,
                         DEAD_LETTER_SINK, PARTIALS_REPARTITION_NODE, WINDOW_PARTIALS_REPARTITION_NODE,
                         new SessionMarks(SESSION_MARKS_STORE, config.sessionRetention(), meters));

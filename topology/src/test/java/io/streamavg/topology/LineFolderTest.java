@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class LineFolderTest {
 
-    private static final Duration INTERVAL = Duration.ofMillis(100);
     private static final Duration SIZE = Duration.ofMinutes(1);
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final String PARTIALS = "partials";
@@ -57,28 +55,44 @@ class LineFolderTest {
         sessionMarks.init(context.getStateStoreContext(), sessionMarks);
     }
 
+    /** A commit carries the partials of exactly the lines it commits, and stores none: the next commit starts from nothing. */
     @Test
-    void shouldTakeItsPartialsBackFromTheStoreExactlyAfterARestart() {
-        final Folder before = new Folder();
-        before.process("1.5,2", "-3.25,,7", "1e15,4");
-        before.commit();
-        // Not committed: after a crash, Kafka Streams reads these lines again.
-        before.process("99,99,99");
+    void shouldForwardThePartialsOfItsLinesInTheCommitThatCoversThem() {
+        final Folder folder = new Folder();
+        folder.process("1.5,2", "-3.25,,7", "1e15,4");
+        assertThat(folder.context.forwarded()).isEmpty();
 
-        final Folder after = new Folder();
-        final Map<String, RunningStats> flushed = after.flush();
-
-        assertThat(flushed).isEqualTo(Map.of(
+        assertThat(folder.flush()).isEqualTo(Map.of(
                 "0", RunningStats.of(1.5).add(-3.25).add(1e15),
                 "1", RunningStats.of(2).add(4),
                 "2", RunningStats.of(7)));
-        assertThat(after.windows).isEqualTo(Map.of(
+        assertThat(folder.windows).isEqualTo(Map.of(
                 "0@0", RunningStats.of(1.5).add(-3.25).add(1e15),
                 "1@0", RunningStats.of(2).add(4),
                 "2@0", RunningStats.of(7)));
-        after.commit();
-        // The flush emptied the stored partials too: restarted again, it has nothing to flush.
-        assertThat(new Folder().flushSchedules()).isEmpty();
+        final TaskPartials stored = new TaskPartials(SIZE.toMillis(), GRACE.toMillis());
+        stored.load(store.get(TaskPartials.KEY));
+        assertThat(stored.isEmpty()).isTrue();
+
+        // Not committed: after a crash the new task has nothing of this line, and Kafka Streams reads it again.
+        folder.process("99,99,99");
+        final Folder restarted = new Folder();
+        assertThat(restarted.flush()).isEmpty();
+        restarted.process("99,99,99");
+        assertThat(restarted.flush()).isEqualTo(Map.of("0", RunningStats.of(99), "1", RunningStats.of(99), "2", RunningStats.of(99)));
+    }
+
+    /** The previous version stored partials between its flushes: after an upgrade they go out with the first commit, once. */
+    @Test
+    void shouldForwardPartialsAStoreHeldFromThePreviousVersionAtTheFirstCommit() {
+        final TaskPartials held = new TaskPartials(SIZE.toMillis(), GRACE.toMillis());
+        held.fold(new double[] {1.5, 2}, held.positionalSlots(2), 1_000L);
+        store.put(TaskPartials.KEY, held.encode());
+
+        final Folder upgraded = new Folder();
+        upgraded.process("3");
+        assertThat(upgraded.flush()).isEqualTo(Map.of("0", RunningStats.of(1.5).add(3), "1", RunningStats.of(2)));
+        assertThat(new Folder().flush()).isEmpty();
     }
 
     @Test
@@ -123,13 +137,10 @@ class LineFolderTest {
         }
         assertThat(puts).isZero();
 
-        folder.commit();
+        assertThat(folder.flush().get("0").count()).isEqualTo(1_000);
         folder.commit();
 
         assertThat(puts).isEqualTo(1);
-        final TaskPartials stored = new TaskPartials(SIZE.toMillis(), GRACE.toMillis());
-        stored.load(store.get(TaskPartials.KEY));
-        assertThat(stored.cumulative().get("0").count()).isEqualTo(1_000);
     }
 
     @Test
@@ -145,10 +156,11 @@ class LineFolderTest {
         failPuts = false;
 
         assertThat(store.get(TaskPartials.KEY)).isEqualTo(stored);
-        // Kafka Streams closes the task dirty and initialises it again from the store.
+        // Kafka Streams aborts the transaction (what the failed commit forwarded with it), closes the
+        // task dirty and initialises it again from the store; the lines after the last commit are read again.
         final Folder revived = new Folder();
-        revived.process("3");
-        assertThat(revived.flush()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
+        revived.process("100,200");
+        assertThat(revived.flush()).isEqualTo(Map.of("0", RunningStats.of(100), "1", RunningStats.of(200)));
     }
 
     @Test
@@ -171,57 +183,42 @@ class LineFolderTest {
 
         final Folder folder = new Folder();
         folder.process("30");
-        folder.commit();
+        assertThat(folder.flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
 
         assertThat(store.get("0")).isNull();
-        assertThat(new Folder().flush()).isEqualTo(Map.of("0", old.merge(RunningStats.of(30))));
+        assertThat(new Folder().flush()).isEmpty();
     }
 
     /**
-     * Every punctuation makes Kafka Streams commit the task, a transaction under exactly-once: an
-     * idle task must have none scheduled, and the first line must schedule one again.
+     * Under exactly-once every commit of a task that read anything is a transaction: the folder
+     * schedules nothing of its own, so an idle task is never committed, and a commit with nothing
+     * new forwards and writes nothing.
      */
     @Test
-    void shouldPunctuateOnlyWhileThereIsSomethingToFlush() {
+    void shouldScheduleNothingAndForwardNothingWhileIdle() {
         final Folder folder = new Folder();
-        assertThat(folder.flushSchedules()).isEmpty();
-
         folder.process("1,2");
-        assertThat(folder.flushSchedules()).hasSize(1);
-        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
-        assertThat(folder.flushSchedules().get(0).cancelled()).isFalse();
-        // The flush after which nothing came: no punctuation until the next line.
+        assertThat(folder.flush()).hasSize(2);
+        final int written = puts;
+
         assertThat(folder.flush()).isEmpty();
-        assertThat(folder.flushSchedules().get(0).cancelled()).isTrue();
-
-        folder.process("3,4");
-        assertThat(folder.flushSchedules()).hasSize(2);
-        assertThat(folder.flushSchedules().get(1).cancelled()).isFalse();
-        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(3), "1", RunningStats.of(4)));
+        assertThat(folder.context.forwarded()).isEmpty();
+        assertThat(puts).isEqualTo(written);
+        assertThat(folder.context.scheduledPunctuators()).noneMatch(punctuator -> punctuator.getType() == PunctuationType.WALL_CLOCK_TIME);
     }
 
+    /** A task revived after an aborted transaction runs init again on the same processor, from the store. */
     @Test
-    void shouldFlushAtTheMultiplesOfTheIntervalSoThatEveryTaskFlushesInTheSamePass() {
-        final Folder folder = new Folder();
-        folder.process("1");
-
-        final MockProcessorContext.CapturedPunctuator flush = folder.flushSchedules().get(0);
-        assertThat(flush.getStartTime()).isEqualTo(Instant.ofEpochMilli(1_300L));
-        assertThat(flush.getInterval()).isEqualTo(INTERVAL);
-    }
-
-    /** A task revived after an aborted transaction runs init again on the same processor: one schedule, not two. */
-    @Test
-    void shouldReplaceItsPunctuationWhenInitializedAgain() {
+    void shouldStartAgainFromTheStoreWhenInitializedAgain() {
         final Folder folder = new Folder();
         folder.process("1,2");
         folder.commit();
+        folder.process("3,4");
         folder.folder.init(folder.context);
 
-        assertThat(folder.flushSchedules()).hasSize(2);
-        assertThat(folder.flushSchedules().get(0).cancelled()).isTrue();
-        assertThat(folder.flushSchedules().get(1).cancelled()).isFalse();
-        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(1), "1", RunningStats.of(2)));
+        assertThat(folder.flush()).isEmpty();
+        folder.process("5");
+        assertThat(folder.flush()).isEqualTo(Map.of("0", RunningStats.of(5)));
     }
 
     /** One {@link LineFolder} as a task runs it, with what it forwards captured. */
@@ -231,7 +228,7 @@ class LineFolderTest {
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         final TopologyMeters meters = new TopologyMeters(registry);
         final LineParser parser = new LineParser(',', 1024, NaValues.of(NaValues.PANDAS_DEFAULT));
-        final LineFolder folder = new LineFolder(StatsTopology.PARTIALS_STORE, INTERVAL, SIZE, GRACE, parser::parse, parser::names,
+        final LineFolder folder = new LineFolder(StatsTopology.PARTIALS_STORE, SIZE, GRACE, parser::parse, parser::names,
                 meters, DEAD, PARTIALS, WINDOWS, new SessionMarks(StatsTopology.SESSION_MARKS_STORE, Duration.ofDays(7), meters));
         /** What the last flush forwarded to the windows' repartition: column @ window start (ms) to partial. */
         final Map<String, RunningStats> windows = new HashMap<>();
@@ -241,11 +238,6 @@ class LineFolderTest {
             context.addStateStore(partialsStore);
             context.addStateStore(sessionMarks);
             folder.init(context);
-        }
-
-        /** The flush's schedules, cancelled ones included (the session marks' expiry runs on stream time). */
-        List<MockProcessorContext.CapturedPunctuator> flushSchedules() {
-            return context.scheduledPunctuators().stream().filter(punctuator -> punctuator.getType() == PunctuationType.WALL_CLOCK_TIME).toList();
         }
 
         /** What Kafka Streams does before it commits the input offsets. */
@@ -268,11 +260,10 @@ class LineFolderTest {
             return registry.counter("streamavg.topology.late.lines").count();
         }
 
+        /** A commit ({@link PartialsStore#flushCache}, as Kafka Streams calls it), and the partials it forwarded. */
         Map<String, RunningStats> flush() {
             context.resetForwards();
-            // The live one: an idle folder cancels its punctuation and schedules another with the next line.
-            flushSchedules().stream().filter(punctuator -> !punctuator.cancelled()).findFirst()
-                    .orElseThrow(() -> new AssertionError("no flush scheduled")).getPunctuator().punctuate(2_000L);
+            partialsStore.flushCache();
             final Map<String, RunningStats> flushed = new HashMap<>();
             windows.clear();
             context.forwarded().forEach(forward -> {

@@ -401,25 +401,24 @@ class StatsTopologyTest {
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }
 
+    /**
+     * The driver commits after every record: each commit carries the partials of the lines it
+     * commits downstream, and leaves the changelog holding none, so a restore neither loses nor
+     * repeats a committed line.
+     */
     @Test
-    void shouldCommitTheTaskPartialsThroughTheChangelogSoThatARestoreHasEveryLineOnce() {
+    void shouldForwardTheTaskPartialsInTheCommitOfTheirLinesAndLeaveNoneInTheChangelog() {
         driver(Map.of());
-        driver.sendBytes("1,2".getBytes(StandardCharsets.UTF_8)).sendBytes("3,".getBytes(StandardCharsets.UTF_8));
+        driver.sendBytes("1,2".getBytes(StandardCharsets.UTF_8));
+        assertThat(driver.averages().get("0").count()).isEqualTo(1);
+        driver.sendBytes("3,".getBytes(StandardCharsets.UTF_8));
 
-        // Before any flush: what a restarted task would restore holds both lines, and nothing yet went downstream.
+        assertThat(driver.averages().get("0").count()).isEqualTo(2);
+        assertThat(driver.averages().get("1").count()).isEqualTo(1);
         final List<byte[]> written = driver.changelog(StatsTopology.PARTIALS_STORE, TaskPartials.KEY);
         assertThat(written).isNotEmpty();
         final TaskPartials restored = new TaskPartials(60_000, 10_000);
         restored.load(written.get(written.size() - 1));
-        assertThat(restored.cumulative()).isEqualTo(Map.of("0", RunningStats.of(1).add(3), "1", RunningStats.of(2)));
-        assertThat(driver.averages()).isEmpty();
-
-        // After the flush the changelog says the partials were forwarded: a restore then starts empty.
-        driver.flush();
-        final List<byte[]> after = driver.changelog(StatsTopology.PARTIALS_STORE, TaskPartials.KEY);
-        final TaskPartials flushed = new TaskPartials(60_000, 10_000);
-        flushed.load(after.get(after.size() - 1));
-        assertThat(flushed.isEmpty()).isTrue();
-        assertThat(driver.averages().get("0").count()).isEqualTo(2);
+        assertThat(restored.isEmpty()).isTrue();
     }
 }
