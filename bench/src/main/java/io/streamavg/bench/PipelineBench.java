@@ -157,7 +157,7 @@ final class PipelineBench {
     }
 
     /** The bridge, topology and sink of one stack, by name, and where to reach them. */
-    private record Stack(Map<String, ChildJvm> parts, int ingestPort, Path database) {
+    private record Stack(Map<String, ChildJvm> parts, int ingestPort, Path database, int topologyHttpPort) {
 
         void stop() throws InterruptedException {
             // The bridge first, as a user would: nothing new comes in while the others stop.
@@ -191,7 +191,7 @@ final class PipelineBench {
                 part.getValue().awaitHttpReady(httpPorts.get(part.getKey()), deadline);
             }
             LOG.info("Bridge, topology and sink ready");
-            return new Stack(parts, ingestPort, database);
+            return new Stack(parts, ingestPort, database, httpPorts.get("topology"));
         } catch (Exception e) {
             parts.values().forEach(ChildJvm::close);
             throw e;
@@ -396,7 +396,8 @@ final class PipelineBench {
             final int due = (int) (config.latencyDuration().toNanos() / periodNanos);
             final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
                     (countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
-                    config.commitIntervalMillis(), windowSeconds, stageLatencies(stages, latencies));
+                    config.commitIntervalMillis(), windowSeconds, stageLatencies(stages, latencies),
+                    Optional.of(StreamThreadCommits.read(stack.topologyHttpPort())));
             final MarkerLatencies.Summary summary = latency.summary();
             LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
                     summary.p99Nanos() / 1_000_000, summary.maxNanos() / 1_000_000);

@@ -65,6 +65,12 @@ final class PipelineJson {
             node.put("maxMillis", summary.maxNanos() / 1e6);
             node.put("commitIntervalMillis", latency.commitIntervalMillis());
             node.put("pollPeriodMillis", latency.pollPeriodNanos() / 1e6);
+            latency.commits().ifPresent(commits -> {
+                final ObjectNode commitNode = node.putObject("topologyCommits");
+                commitNode.put("avgMillis", commits.avgMillis());
+                commitNode.put("maxMillis", commits.maxMillis());
+                commitNode.put("perSecond", commits.perSecond());
+            });
             final ArrayNode stages = node.putArray("stages");
             for (final PipelineResults.StageLatency stage : latency.stages()) {
                 final ObjectNode stageNode = stages.addObject();

@@ -57,9 +57,11 @@ record PipelineResults(String command, String machine, String startedAt, double 
      * @param commitIntervalMillis the topology's commit interval
      * @param stages            the topics before SQLite, in the order a marker crosses them, and
      *                          how long after its send each showed it
+     * @param commits           the topology's commits at the end of the window, as its own metrics have them
      */
     record Latency(long targetRate, double reachedRate, int markersDue, int markersSent, int markersDelayed, List<Long> latenciesNanos,
-                   double pollPeriodNanos, int commitIntervalMillis, double windowSeconds, List<StageLatency> stages) {
+                   double pollPeriodNanos, int commitIntervalMillis, double windowSeconds, List<StageLatency> stages,
+                   Optional<StreamThreadCommits> commits) {
 
         MarkerLatencies.Summary summary() {
             return MarkerLatencies.Summary.of(latenciesNanos);

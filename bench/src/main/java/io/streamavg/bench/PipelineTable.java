@@ -74,7 +74,11 @@ final class PipelineTable {
                     summary -> out.append(stageRow(stage.name(), summary)),
                     () -> out.append("| ").append(stage.name()).append(" | 0 | – | – | – |\n"));
         }
-        return out.append(stageRow("SQLite (the sink's transaction)", sqlite)).toString();
+        out.append(stageRow("SQLite (the sink's transaction)", sqlite));
+        latency.commits().ifPresent(commits -> out.append(String.format(Locale.ROOT,
+                "%nThe topology's stream threads (Kafka Streams' metrics, last 30–60 s): a commit took %.1f ms on average,"
+                        + " %.0f ms at most; %.1f commits a second.%n", commits.avgMillis(), commits.maxMillis(), commits.perSecond())));
+        return out.toString();
     }
 
     private static String stageRow(final String name, final MarkerLatencies.Summary summary) {

@@ -25,7 +25,8 @@ class PipelineReportTest {
     private static final PipelineResults.Latency LATENCY = new PipelineResults.Latency(20_000, 19_876.4, 1_510, 1_500, 3,
             List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2, List.of(
                     new PipelineResults.StageLatency("raw-lines", List.of(5_000_000L, 7_000_000L, 9_000_000L, 30_000_000L)),
-                    new PipelineResults.StageLatency("column-averages", List.of())));
+                    new PipelineResults.StageLatency("column-averages", List.of())),
+            Optional.of(new StreamThreadCommits(12.5, 80, 19.5)));
 
     private static PipelineResults results(final List<PipelineResults.Throughput> runs, final Optional<PipelineResults.Latency> latency) {
         return new PipelineResults("streamavg bench pipeline --lines 2000000", "Machine: test.", "2026-11-25T14:00Z", 3.5, runs, latency);
@@ -74,6 +75,23 @@ class PipelineReportTest {
                 "| raw-lines | 4 | 7 | 30 | 30 |",
                 "| column-averages | 0 | – | – | – |",
                 "| SQLite (the sink's transaction) | 4 | 100 | 300 | 300 |");
+        assertThat(PipelineTable.latency(LATENCY)).contains("a commit took 12.5 ms on average, 80 ms at most; 19.5 commits a second.");
+    }
+
+    @Test
+    void shouldReadTheStreamThreadsCommitsFromTheTopologysMetrics() {
+        final String metrics = """
+                # TYPE kafka_stream_thread_commit_latency_avg gauge
+                kafka_stream_thread_commit_latency_avg{kafka_version="4.4.0",thread_id="a-StreamThread-1"} 20.0
+                kafka_stream_thread_commit_latency_avg{kafka_version="4.4.0",thread_id="a-StreamThread-2"} 30.0
+                kafka_stream_thread_commit_latency_avg{kafka_version="4.4.0",thread_id="a-StreamThread-3"} NaN
+                kafka_stream_thread_commit_latency_max{kafka_version="4.4.0",thread_id="a-StreamThread-1"} 95.0
+                kafka_stream_thread_commit_latency_max{kafka_version="4.4.0",thread_id="a-StreamThread-2"} 120.0
+                kafka_stream_thread_commit_rate{kafka_version="4.4.0",thread_id="a-StreamThread-1"} 9.5
+                kafka_stream_thread_commit_rate{kafka_version="4.4.0",thread_id="a-StreamThread-2"} 9.0
+                kafka_stream_thread_commit_total{kafka_version="4.4.0",thread_id="a-StreamThread-2"} 900.0
+                """;
+        assertThat(StreamThreadCommits.parse(metrics)).isEqualTo(new StreamThreadCommits(25.0, 120.0, 18.5));
     }
 
     @Test
@@ -102,6 +120,7 @@ class PipelineReportTest {
         assertThat(latency.get("stages").get(0).get("p50Millis").asDouble()).isEqualTo(7.0);
         assertThat(latency.get("stages").get(1).get("markers").asInt()).isZero();
         assertThat(latency.get("stages").get(1).has("p50Millis")).isFalse();
+        assertThat(latency.get("topologyCommits").get("avgMillis").asDouble()).isEqualTo(12.5);
     }
 
     @Test
