@@ -1,8 +1,6 @@
 package io.streamavg.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,9 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The topology's {@link LineParser} on lines like those users send, one parser as in a task. One
  * operation is one line; the bytes per line are printed at set-up, so MB/s = lines/s × bytes per
- * line (docs/BENCHMARKS.md). Two kinds of line: {@code bench}, the load generator's 8 decimals of
- * the form {@code -123.456}; {@code sensor}, 12 cells mixing integers, decimals of varied precision,
- * exponents, an empty cell and pandas' {@code NaN}, with spaces around some numbers.
+ * line (docs/BENCHMARKS.md). The kinds of line are {@link LineSets}'.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +32,7 @@ public class LineParserBenchmark {
 
     private static final int LINES = 4096;
 
-    @Param({"bench", "sensor"})
+    @Param({"bench", "sensor", "iris", "wine", "mixed"}) // LineSets.KINDS
     public String kind;
 
     private byte[][] lines;
@@ -44,12 +40,10 @@ public class LineParserBenchmark {
 
     @Setup(Level.Trial)
     public void makeLines() {
-        final SplittableRandom random = new SplittableRandom(1);
-        lines = new byte[LINES][];
+        lines = LineSets.lines(kind, LINES);
         long bytes = 0;
-        for (int i = 0; i < LINES; i++) {
-            lines[i] = ("bench".equals(kind) ? benchLine(random) : sensorLine(random)).getBytes(StandardCharsets.UTF_8);
-            bytes += lines[i].length;
+        for (final byte[] line : lines) {
+            bytes += line.length;
         }
         parser = new LineParser(',', 1024, NaValues.of(NaValues.PANDAS_DEFAULT));
         System.out.printf(Locale.ROOT, "%n%s lines: %.1f bytes each on average%n", kind, bytes / (double) LINES);
@@ -70,32 +64,5 @@ public class LineParserBenchmark {
         for (final byte[] line : lines) {
             sink.consume(parser.parseGeneral(line));
         }
-    }
-
-    private static String benchLine(final SplittableRandom random) {
-        final StringBuilder line = new StringBuilder();
-        for (int column = 0; column < 8; column++) {
-            final int thousandths = random.nextInt(-1_000_000, 1_000_000);
-            line.append(column == 0 ? "" : ",").append(String.format(Locale.ROOT, "%s%d.%03d",
-                    thousandths < 0 ? "-" : "", Math.abs(thousandths) / 1000, Math.abs(thousandths) % 1000));
-        }
-        return line.toString();
-    }
-
-    private static String sensorLine(final SplittableRandom random) {
-        final StringBuilder line = new StringBuilder();
-        for (int column = 0; column < 12; column++) {
-            line.append(column == 0 ? "" : ",");
-            switch (column % 6) {
-                case 0 -> line.append(random.nextInt(0, 100_000));
-                case 1 -> line.append(String.format(Locale.ROOT, "%.2f", random.nextDouble(-50, 50)));
-                case 2 -> line.append(random.nextDouble(0, 1));
-                case 3 -> line.append(String.format(Locale.ROOT, "%.4e", random.nextDouble(1e-6, 1e6)));
-                case 4 -> line.append(random.nextInt(10) == 0 ? "" : random.nextInt(10) == 0 ? "NaN"
-                        : String.format(Locale.ROOT, " %.1f ", random.nextDouble(-10, 40)));
-                default -> line.append(String.format(Locale.ROOT, "%.3f", random.nextDouble(900, 1100)));
-            }
-        }
-        return line.toString();
     }
 }

@@ -5,12 +5,15 @@ package io.streamavg.topology;
  * double {@link Double#parseDouble} gives for it; everything else {@code parseDouble} takes
  * (hexadecimal, {@code d}/{@code f} suffixes, {@code NaN}, {@code Infinity}, spaces) is not decimal.
  *
- * <p>Numbers of up to 15 significant digits with a decimal exponent within ±22 after the point is
- * taken out (most of what devices and scripts write: {@code 5.1}, {@code -0.25}, {@code 1013.25},
- * {@code 12e3}) are converted here from the characters, with no allocation: the digits are an exact
- * integer below 2^53 and the power of ten is an exact double, so one IEEE multiplication or division
- * rounds correctly (Clinger's fast path). Longer or larger numbers go to {@code parseDouble}, which
- * needs a String.
+ * <p>Numbers are converted here from the characters, with no allocation: up to 15 significant
+ * digits with a decimal exponent within ±22 after the point is taken out (most of what devices and
+ * scripts write: {@code 5.1}, {@code -0.25}, {@code 1013.25}, {@code 12e3}) by Clinger's fast path
+ * (the digits are an exact integer below 2^53 and the power of ten an exact double, so one IEEE
+ * multiplication or division rounds correctly); up to 19 significant digits, such as the 16–17 of a
+ * double printed by Java, Python or pandas, by {@link EiselLemire}; more digits by Eisel–Lemire on
+ * the first 19 and on them plus one, when both give the same double. What none of these decides (a
+ * tie between two doubles, subnormal or infinite results) goes to {@code parseDouble}, which needs
+ * a String.
  */
 final class DecimalText {
 
@@ -18,8 +21,8 @@ final class DecimalText {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private static final long EXACT_MANTISSA_LIMIT = 1L << 53;
-    /** Digits a long holds without overflow; beyond, the number goes to parseDouble anyway. */
-    private static final int MAX_TRACKED_DIGITS = 18;
+    /** Digits an unsigned long holds without overflow (10^19 < 2^64); the rest are truncated. */
+    static final int MAX_TRACKED_DIGITS = 19;
     /** An exponent past this is far beyond a double either way; the cap keeps the int from overflowing. */
     private static final int EXPONENT_CAP = 100_000;
 
@@ -95,7 +98,7 @@ final class DecimalText {
         if (i != to) {
             return Double.NaN;
         }
-        final double magnitude = truncated ? Double.NaN : exactly(mantissa, exponent);
+        final double magnitude = truncated ? truncated(mantissa, exponent) : fast(mantissa, exponent);
         if (Double.isNaN(magnitude)) {
             return Double.parseDouble(new String(text, from, to - from));
         }
@@ -103,17 +106,29 @@ final class DecimalText {
     }
 
     /**
-     * {@code mantissa · 10^exponent}, correctly rounded, when Clinger's fast path gives it (zero, or
-     * a mantissa below 2^53 and an exponent within ±22); NaN when it does not.
+     * {@code mantissa · 10^exponent}, correctly rounded, for a mantissa of up to 19 digits read as
+     * unsigned: by Clinger's fast path (zero, or a mantissa below 2^53 and an exponent within ±22),
+     * else by {@link EiselLemire}; NaN when neither decides.
      */
-    static double exactly(final long mantissa, final int exponent) {
+    static double fast(final long mantissa, final int exponent) {
         if (mantissa == 0) {
             return 0;
         }
-        if (mantissa < EXACT_MANTISSA_LIMIT && Math.abs(exponent) < EXACT_POWERS_OF_TEN.length) {
+        if (mantissa > 0 && mantissa < EXACT_MANTISSA_LIMIT && Math.abs(exponent) < EXACT_POWERS_OF_TEN.length) {
             return exponent >= 0 ? mantissa * EXACT_POWERS_OF_TEN[exponent] : mantissa / EXACT_POWERS_OF_TEN[-exponent];
         }
-        return Double.NaN;
+        return EiselLemire.nearest(mantissa, exponent);
+    }
+
+    /**
+     * The value of a number whose first 19 significant digits are {@code mantissa}, followed by
+     * more, not all zero: it lies strictly between {@code mantissa · 10^exponent} and {@code
+     * (mantissa + 1) · 10^exponent}, so when both round to the same double, so does it. NaN when
+     * they do not.
+     */
+    private static double truncated(final long mantissa, final int exponent) {
+        final double below = EiselLemire.nearest(mantissa, exponent);
+        return below == EiselLemire.nearest(mantissa + 1, exponent) ? below : Double.NaN;
     }
 
     private static boolean isDigit(final char c) {

@@ -24,8 +24,6 @@ import java.util.List;
 final class LineParser {
 
     private static final char QUOTE = '"';
-    /** Digits a long holds without overflow; longer numbers are left to parseDouble. */
-    private static final int MAX_PLAIN_DIGITS = 18;
     /** An exponent past this is far beyond a double either way; the cap keeps the int from overflowing. */
     private static final int EXPONENT_CAP = 100_000;
 
@@ -117,8 +115,9 @@ final class LineParser {
     /**
      * Reads a plain line straight from its bytes, in one pass: ASCII, no quotes, every cell empty,
      * one of the {@link NaValues}, or decimal text ({@link DecimalText}'s syntax) — what devices,
-     * scripts and the load generator write. Numbers that convert exactly from their digits
-     * (Clinger's fast path) are read here; others by {@link Double#parseDouble} on the cell alone.
+     * scripts and the load generator write. Numbers of up to 19 significant digits are converted
+     * here ({@link DecimalText#fast}); longer ones, and the rare ones it cannot decide, by {@link
+     * Double#parseDouble} on the cell alone.
      * Returns the number of cells, their values in {@link #values} (NaN when missing), or -1 when
      * anything is not plain, for the general path to read the line from the start, and to reject
      * it if it must. Decoding to characters first, then finding each cell's end, then reading its
@@ -198,7 +197,10 @@ final class LineParser {
                     }
                     exponent += negativeExponent ? -written : written;
                 }
-                final double magnitude = digits <= MAX_PLAIN_DIGITS ? DecimalText.exactly(mantissa, exponent) : Double.NaN;
+                // The digits wrap a long past 19 significant ones; leading zeros add nothing to it.
+                final double magnitude = digits <= DecimalText.MAX_TRACKED_DIGITS
+                        || significantDigits(raw, cellStart, pos) <= DecimalText.MAX_TRACKED_DIGITS
+                        ? DecimalText.fast(mantissa, exponent) : Double.NaN;
                 if (!Double.isNaN(magnitude)) {
                     value = negative ? -magnitude : magnitude;
                 } else {
@@ -218,6 +220,17 @@ final class LineParser {
             }
             pos++;
         }
+    }
+
+    /** The digits of the number in {@code raw[from, to)} from its first non-zero one, before any exponent. */
+    private static int significantDigits(final byte[] raw, final int from, final int to) {
+        int significant = 0;
+        for (int i = from; i < to && raw[i] != 'e' && raw[i] != 'E'; i++) {
+            if (raw[i] >= '0' && raw[i] <= '9' && (significant > 0 || raw[i] != '0')) {
+                significant++;
+            }
+        }
+        return significant;
     }
 
     private ParsedLine plainResult(final int columns) {

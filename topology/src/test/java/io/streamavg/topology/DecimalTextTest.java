@@ -65,6 +65,33 @@ class DecimalTextTest {
         assertThat(mismatches).isEmpty();
     }
 
+    @Test
+    void shouldAgreeWithParseDoubleOnLongDecimalsToTheLastBit() {
+        final Random random = new Random(20261206);
+        final List<String> mismatches = new ArrayList<>();
+        for (int i = 0; i < 300_000; i++) {
+            final String text = LongDecimals.next(random);
+            if (Double.doubleToRawLongBits(parse(text)) != Double.doubleToRawLongBits(Double.parseDouble(text))) {
+                mismatches.add(text);
+            }
+        }
+
+        assertThat(mismatches).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9007199254740993", "9007199254740993.0000000000000000001", "9007199254740992.9999999999999999999",
+        "9007199254740995", "90071992547409930e-1", "4.9406564584124654e-324", "2.4703282292062327e-324",
+        "2.4703282292062328e-324", "2.47032822920623272088e-324", "2.2250738585072011e-308", "2.2250738585072012e-308",
+        "2.2250738585072014e-308", "2.225073858507201136057409796709131975934819546351645648e-308", "1.7976931348623157e308",
+        "1.7976931348623158e308", "0.1000000000000000055511151231257827", "0.10000000000000000555111512312578270211815834045410156250",
+        "0.30000000000000004", "0.8736785232423456", "-0.8736785232423456", "12345678901234567890", "18446744073709551615",
+        "18446744073709551616", "99999999999999999999e-20", "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126"})
+    void shouldReadTiesAndEdgesAsParseDoubleDoes(final String text) {
+        assertThat(Double.doubleToRawLongBits(parse(text))).as(text).isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+    }
+
     private static String randomDigits(final Random random) {
         final StringBuilder digits = new StringBuilder();
         final int length = 1 + random.nextInt(random.nextBoolean() ? 8 : 22);

@@ -161,7 +161,8 @@ class LineParserTest {
             "123456789012345678", "1234567890123456789", "9007199254740993", "0.1234567890123456789", "12e1234", "1e", "1.2.3",
             "-", "+", ".", "e5", "NaN", "NA", "n/a", "inf", "-Infinity", "0x1p3", "1d", "\"4\"", "\"x\"", "a", "é", "\t7\t", " 8 ",
             "1.7976931348623157e308", "4.9e-324", "1_000", "0.8736785232423456", "3.1416e+05", " NaN ", "nan", "NULL", "#N/A N/A",
-            "-1.#IND", "1.#QNAN", "1e99999", "-1e-99999", "00000000000000000000001.5"};
+            "-1.#IND", "1.#QNAN", "1e99999", "-1e-99999", "00000000000000000000001.5", "0.000000000000000000001234567890123456789",
+            "18446744073709551615", "18446744073709551616", "9999999999999999999.5", "2.4703282292062327e-324", "1.7976931348623159e308"};
         final Random random = new Random(20261125);
         final LineParser parser = new LineParser(',', 32, NaValues.of(NaValues.PANDAS_DEFAULT));
         for (int line = 0; line < 50_000; line++) {
@@ -171,8 +172,11 @@ class LineParserTest {
                 if (cell > 0) {
                     text.append(',');
                 }
-                text.append(random.nextInt(4) == 0 ? cells[random.nextInt(cells.length)]
-                        : String.valueOf(random.nextInt(2_000_000) / 1000.0 - 1000));
+                text.append(switch (random.nextInt(8)) {
+                    case 0, 1 -> cells[random.nextInt(cells.length)];
+                    case 2 -> LongDecimals.next(random);
+                    default -> String.valueOf(random.nextInt(2_000_000) / 1000.0 - 1000);
+                });
             }
             final byte[] raw = text.toString().getBytes(StandardCharsets.UTF_8);
             final ParsedLine fast = parser.parse(raw);
@@ -186,6 +190,28 @@ class LineParserTest {
                         assertThat(rejected.detail()).isEqualTo(expected.detail()));
             } else {
                 assertThat(general).as(text.toString()).isEqualTo(fast);
+            }
+        }
+    }
+
+    @Test
+    void shouldReadLongDecimalsOnBothPathsToTheBitsParseDoubleGives() {
+        final Random random = new Random(20261206);
+        final LineParser parser = new LineParser(',', 32, NaValues.of(NaValues.PANDAS_DEFAULT));
+        for (int line = 0; line < 20_000; line++) {
+            final String[] texts = new String[1 + random.nextInt(12)];
+            final long[] expected = new long[texts.length];
+            for (int cell = 0; cell < texts.length; cell++) {
+                do {
+                    texts[cell] = LongDecimals.next(random);
+                    expected[cell] = Double.doubleToRawLongBits(Double.parseDouble(texts[cell]));
+                } while (Double.isInfinite(Double.longBitsToDouble(expected[cell])));
+            }
+            final String text = String.join(",", texts);
+            for (final ParsedLine parsed : List.of(parser.parse(bytes(text)), parser.parseGeneral(bytes(text)))) {
+                assertThat(parsed).as(text).isInstanceOfSatisfying(ParsedLine.Cells.class, cells ->
+                        assertThat(Arrays.stream(cells.values()).mapToLong(Double::doubleToRawLongBits).toArray()).as(text)
+                                .isEqualTo(expected));
             }
         }
     }
