@@ -27,6 +27,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String TLS_KEY = "tls-key";
     public static final String TLS_CLIENT_CA = "tls-client-ca";
     public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+    public static final String EVENT_LOOPS = "event-loops";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
@@ -69,7 +70,10 @@ public final class BridgeConfig extends AbstractConfig {
                     "On SIGTERM, the longest the bridge goes on reading from connected clients, in seconds: a connection's"
                             + " input ends once nothing has arrived on it for 200 ms, or its client ended it, or this passes (an"
                             + " unfinished line is dropped); then every line read is delivered and, with --ack, answered with the"
-                            + " final 'ok N'.");
+                            + " final 'ok N'.")
+            .define(EVENT_LOOPS, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+                    "Threads that read from the clients and hand their lines to the producer; 0: one per core (the"
+                            + " JVM's available processors).");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -122,6 +126,12 @@ public final class BridgeConfig extends AbstractConfig {
 
     public String tlsClientCa() {
         return getString(TLS_CLIENT_CA);
+    }
+
+    /** The event loops to run: --event-loops, or one per available processor. */
+    public int eventLoops() {
+        final int configured = getInt(EVENT_LOOPS);
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     public Duration idleTimeout() {
