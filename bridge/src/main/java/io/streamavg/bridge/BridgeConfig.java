@@ -41,7 +41,9 @@ public final class BridgeConfig extends AbstractConfig {
                             + " every line read, then close. A connection may then open with 'session ID N' to resume a session"
                             + " after its first N lines (see the README).")
             .define(KEY, Type.STRING, KEY_NONE, ConfigDef.ValidString.in(KEY_NONE, KEY_CONNECTION), Importance.MEDIUM,
-                    "Record key of the lines: none lets the producer spread them over the partitions; connection keys every line"
+                    "Record key of the lines: none spreads them over the partitions (each event loop sends to one partition for a"
+                            + " few batches, then to the next in turn; a connection's lines stay in order within each partition);"
+                            + " connection keys every line"
                             + " of a connection with an id of that connection (a random UUID), so they stay in order on one partition."
                             + " Whatever this says, the lines of a resumable session (see ack) are keyed by its ID.")
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
