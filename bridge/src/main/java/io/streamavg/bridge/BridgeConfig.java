@@ -74,8 +74,9 @@ public final class BridgeConfig extends AbstractConfig {
                             + " unfinished line is dropped); then every line read is delivered and, with --ack, answered with the"
                             + " final 'ok N'.")
             .define(EVENT_LOOPS, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
-                    "Threads that read from the clients and hand their lines to the producer; 0: one per core (the"
-                            + " JVM's available processors).");
+                    "Threads that read from the clients and hand their lines to the producer; 0: one per two cores (the"
+                            + " JVM's available processors), at least one. The producer's own thread, the garbage collector and"
+                            + " the JIT need the others; more loops than that queue on the producer's locks.");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -130,10 +131,14 @@ public final class BridgeConfig extends AbstractConfig {
         return getString(TLS_CLIENT_CA);
     }
 
-    /** The event loops to run: --event-loops, or one per available processor. */
+    /**
+     * The event loops to run: --event-loops, or one per two available processors. On 2 cores, one
+     * event loop spent 3.7 s of CPU on 2,000,000 lines where two spent 5.7-6.3 s and Netty's
+     * default four more still (docs/BENCHMARKS.md, the bridge bench, 2026-12-06).
+     */
     public int eventLoops() {
         final int configured = getInt(EVENT_LOOPS);
-        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public Duration idleTimeout() {
