@@ -35,11 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code streamavg bench bridge}: lines per second from TCP clients into raw-lines. The broker runs
  * in this JVM, the bridge ({@code streamavg bridge}) and the load generator each in a child JVM.
- * Runs, on the same broker, after ProducerPerformance sending half as many lines to warm the
- * broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from the load
- * generator's first connection until raw-lines holds every line (its end offsets; with --ack the
- * load generator also checks that every line was acknowledged), then Kafka's ProducerPerformance
- * sending as many of the same lines with the bridge's producer settings: the ceiling.
+ * Runs, on the same broker, after ProducerPerformance then the bridge sending half as many lines to
+ * warm the broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from
+ * the load generator's first connection until raw-lines holds every line (its end offsets; with
+ * --ack the load generator also checks that every line was acknowledged), then Kafka's
+ * ProducerPerformance sending as many of the same lines with the bridge's default producer
+ * settings: the ceiling. Beside the tables, each producer's own averages (batch size, records per
+ * request, time in the accumulator), and in the log each process's CPU by thread kind.
  */
 final class BridgeBench {
 

@@ -133,8 +133,8 @@ public final class BridgeConfig extends AbstractConfig {
 
     /**
      * The event loops to run: --event-loops, or one per two available processors. On 2 cores, one
-     * event loop spent 3.7 s of CPU on 2,000,000 lines where two spent 5.7-6.3 s and Netty's
-     * default four more still (docs/BENCHMARKS.md, the bridge bench, 2026-12-06).
+     * event loop spent 3.7-4.3 s of CPU on 2,000,000 lines where two spent 4.6-6.5 s, with fewer
+     * monitor waits (docs/BENCHMARKS.md, the bridge bench, 2026-12-06).
      */
     public int eventLoops() {
         final int configured = getInt(EVENT_LOOPS);
