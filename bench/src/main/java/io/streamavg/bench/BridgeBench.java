@@ -1,5 +1,6 @@
 package io.streamavg.bench;
 
+import io.streamavg.bridge.BridgeServer;
 import io.streamavg.broker.EmbeddedKafkaBroker;
 import io.streamavg.cli.Streamavg;
 import io.streamavg.runtime.TopicSetup;
@@ -14,26 +15,33 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code streamavg bench bridge}: lines per second from TCP clients into raw-lines. The broker runs
  * in this JVM, the bridge ({@code streamavg bridge}) and the load generator each in a child JVM.
- * Runs, on the same broker, after ProducerPerformance sending half as many lines to warm the
- * broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from the load
- * generator's first connection until raw-lines holds every line (its end offsets; with --ack the
- * load generator also checks that every line was acknowledged), then Kafka's ProducerPerformance
- * sending as many of the same lines with the bridge's producer settings: the ceiling.
+ * Runs, on the same broker, after ProducerPerformance then the bridge sending half as many lines to
+ * warm the broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from
+ * the load generator's first connection until raw-lines holds every line (its end offsets; with
+ * --ack the load generator also checks that every line was acknowledged), then Kafka's
+ * ProducerPerformance sending as many of the same lines with the bridge's default producer
+ * settings: the ceiling. Beside the tables, each producer's own averages (batch size, records per
+ * request, time in the accumulator), and in the log each process's CPU by thread kind.
  */
 final class BridgeBench {
 
@@ -45,6 +53,8 @@ final class BridgeBench {
     private final String command;
     private final PrintStream out;
     private final Path work;
+    /** Per bridge run, the producer's own averages, read from the bridge's /metrics at the run's end. */
+    private final Map<String, Map<String, Double>> producerMetrics = new LinkedHashMap<>();
 
     BridgeBench(final BridgeBenchConfig config, final String command, final PrintStream out, final Path work) {
         this.config = config;
@@ -67,16 +77,26 @@ final class BridgeBench {
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), config.timeout());
             // The broker shares this JVM: whichever run came first would pay for its JIT warming up.
             LOG.info("Warming the broker up with ProducerPerformance (not reported)");
-            PipelineBench.producerPerformance(broker.bootstrapServers(), Math.max(config.connections(), config.lines() / 2),
-                    config.connections(), config.columns(), config.seed(), config.timeout(), work);
-            throughput.add(bridgeRun(admin, broker.bootstrapServers(), false));
-            throughput.add(bridgeRun(admin, broker.bootstrapServers(), true));
-            throughput.add(PipelineBench.producerPerformance(broker.bootstrapServers(), config.lines(), config.connections(),
-                    config.columns(), config.seed(), config.timeout(), work));
+            producerPerformance(broker.bootstrapServers(), Math.max(config.connections(), config.lines() / 2));
+            // The bridge's rows make the broker's JVM compile more than ProducerPerformance's did: its
+            // requests' shapes, the polling of raw-lines' end offsets (its C2 compiler thread took
+            // 4.0 s of the first bridge row's 9.3 s of broker CPU, against 0.4 s in ProducerPerformance's row).
+            LOG.info("Warming the broker up with the bridge (not reported)");
+            bridgeRun(admin, broker.bootstrapServers(), false, "bridge-warm-up", Math.max(config.connections(), config.lines() / 2));
+            producerMetrics.clear();
+            throughput.add(bridgeRun(admin, broker.bootstrapServers(), false, "bridge", config.lines()));
+            throughput.add(bridgeRun(admin, broker.bootstrapServers(), true, "bridge-ack", config.lines()));
+            final ThreadCpu brokerThreads = ThreadCpu.of(ProcessHandle.current().pid());
+            throughput.add(producerPerformance(broker.bootstrapServers(), config.lines()));
+            producerMetrics.put(PipelineResults.PRODUCER_PERF, BridgeBenchProducerMetrics.ofProducerPerformance(
+                    Files.readString(work.resolve("producer-perf.log"), StandardCharsets.UTF_8)));
+            LOG.info("producer-perf: CPU by thread, broker (bench JVM): {}", busiest(ThreadCpu.of(ProcessHandle.current().pid())
+                    .since(brokerThreads)));
         }
         final double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         final PipelineResults results = new PipelineResults(command, machine, startedAt, loadAtEnd, throughput, Optional.empty());
         out.print(PipelineTable.markdown(results));
+        out.print(BridgeBenchProducerMetrics.markdown(producerMetrics));
         config.jfrDir().ifPresent(dir -> out.printf("%nJFR recordings of the bridge: %s%n", dir));
         out.flush();
         if (config.json().isPresent()) {
@@ -86,10 +106,10 @@ final class BridgeBench {
         }
     }
 
-    private PipelineResults.Throughput bridgeRun(final Admin admin, final String bootstrap, final boolean ack) throws Exception {
-        final String id = ack ? "bridge-ack" : "bridge";
+    private PipelineResults.Throughput bridgeRun(final Admin admin, final String bootstrap, final boolean ack, final String id,
+                                                 final long lines) throws Exception {
         LOG.info("Throughput into raw-lines through the bridge{}: {} lines over {} connections", ack ? " --ack true" : "",
-                config.lines(), config.connections());
+                lines, config.connections());
         final int ingestPort = EmbeddedKafkaBroker.freePort();
         final int httpPort = EmbeddedKafkaBroker.freePort();
         final List<String> jvmOptions = new ArrayList<>();
@@ -103,7 +123,10 @@ final class BridgeBench {
                 "--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort), "--http-port", Integer.toString(httpPort),
                 "--bind-address", "127.0.0.1", "--ack", Boolean.toString(ack)), work)) {
             try {
-                return timed(bridge, admin, id, ack, ingestPort, httpPort, from, deadline);
+                final PipelineResults.Throughput result = timed(bridge, admin, id, ack, lines, ingestPort, httpPort, from, deadline);
+                producerMetrics.put(id, BridgeBenchProducerMetrics.scrape(httpPort));
+                LOG.info("{}: the bridge's producer: {}", id, producerMetrics.get(id));
+                return result;
             } finally {
                 // SIGTERM, as a user stops it: a JFR recording is written at exit.
                 bridge.stop();
@@ -111,7 +134,7 @@ final class BridgeBench {
         }
     }
 
-    private PipelineResults.Throughput timed(final ChildJvm bridge, final Admin admin, final String id, final boolean ack,
+    private PipelineResults.Throughput timed(final ChildJvm bridge, final Admin admin, final String id, final boolean ack, final long lines,
                                              final int ingestPort, final int httpPort, final long from, final Instant deadline)
             throws Exception {
         {
@@ -119,9 +142,11 @@ final class BridgeBench {
             final Map<String, ProcessSample> before = new LinkedHashMap<>();
             before.put("broker (bench JVM)", ProcessSample.ofSelf());
             before.put("bridge", bridge.sample());
+            final ThreadCpu brokerThreads = ThreadCpu.of(ProcessHandle.current().pid());
+            final ThreadCpu bridgeThreads = ThreadCpu.of(bridge.pid());
             final Path report = work.resolve("load-" + id + ".report");
             final List<String> load = new ArrayList<>(List.of(report.toString(), "--port", Integer.toString(ingestPort),
-                    "--connections", Integer.toString(config.connections()), "--lines", Long.toString(config.lines()),
+                    "--connections", Integer.toString(config.connections()), "--lines", Long.toString(lines),
                     "--columns", Integer.toString(config.columns()), "--seed", Long.toString(config.seed())));
             if (ack) {
                 load.addAll(List.of("--ack", "true"));
@@ -129,12 +154,12 @@ final class BridgeBench {
             try (ChildJvm loadgen = ChildJvm.launch("load-" + id, LoadProcess.class.getName(), load, work)) {
                 long polls = 0;
                 long arrived;
-                while ((arrived = rawLines(admin) - from) < config.lines()) {
+                while ((arrived = rawLines(admin) - from) < lines) {
                     if (++polls % 100 == 0) {
                         bridge.checkAlive();
                     }
                     if (Instant.now().isAfter(deadline)) {
-                        throw new TimeoutException(arrived + " of " + config.lines() + " lines on raw-lines within " + config.timeout());
+                        throw new TimeoutException(arrived + " of " + lines + " lines on raw-lines within " + config.timeout());
                     }
                     Thread.sleep(POLL_MILLIS); // polling the broker's end offsets
                 }
@@ -142,13 +167,15 @@ final class BridgeBench {
                 final Map<String, ProcessSample> after = new LinkedHashMap<>();
                 after.put("broker (bench JVM)", ProcessSample.ofSelf());
                 after.put("bridge", bridge.sample());
+                LOG.info("{}: CPU by thread, broker (bench JVM): {}", id, busiest(ThreadCpu.of(ProcessHandle.current().pid()).since(brokerThreads)));
+                LOG.info("{}: CPU by thread, bridge: {}", id, busiest(ThreadCpu.of(bridge.pid()).since(bridgeThreads)));
                 loadgen.awaitExit(deadline);
-                if (arrived != config.lines()) {
-                    throw new IllegalStateException("raw-lines holds " + arrived + " new records for " + config.lines() + " lines sent");
+                if (arrived != lines) {
+                    throw new IllegalStateException("raw-lines holds " + arrived + " new records for " + lines + " lines sent");
                 }
                 final ChildOutcome sent = ChildOutcome.readFrom(report);
-                if (sent.records() != config.lines()) {
-                    throw new IllegalStateException("the load generator sent " + sent.records() + " lines of " + config.lines());
+                if (sent.records() != lines) {
+                    throw new IllegalStateException("the load generator sent " + sent.records() + " lines of " + lines);
                 }
                 final List<PipelineResults.Part> parts = new ArrayList<>();
                 after.forEach((name, sample) -> {
@@ -158,15 +185,74 @@ final class BridgeBench {
                 parts.add(new PipelineResults.Part("loadgen", sent.process().cpuNanos(), sent.process().peakRssBytes(),
                         sent.process().runQueueNanos()));
                 final double seconds = (done - sent.startMicros()) / 1e6;
-                LOG.info("{}: {} lines/s ({} s)", id, String.format(Locale.ROOT, "%,.0f", config.lines() / seconds),
+                LOG.info("{}: {} lines/s ({} s)", id, String.format(Locale.ROOT, "%,.0f", lines / seconds),
                         String.format(Locale.ROOT, "%.1f", seconds));
                 return new PipelineResults.Throughput(id, ack ? "streamavg bridge --ack true: loadgen (--ack) → bridge → raw-lines"
-                        : "streamavg bridge: loadgen → bridge → raw-lines", config.lines(), seconds, "raw-lines holds every line", parts);
+                        : "streamavg bridge: loadgen → bridge → raw-lines", lines, seconds, "raw-lines holds every line", parts);
             }
         }
     }
 
-    private static long rawLines(final Admin admin) throws Exception {
-        return TopologyBench.endOffsets(admin, Topics.RAW_LINES).values().stream().mapToLong(Long::longValue).sum();
+    /**
+     * Kafka's ProducerPerformance in a child JVM sending {@code lines} of the load generator's lines
+     * with the bridge's own producer defaults ({@link BridgeServer#producerDefaults()}, so that the
+     * ceiling moves with them), printing the producer's metrics at its end.
+     */
+    private PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines) throws Exception {
+        LOG.info("Kafka's ProducerPerformance: {} records of the same lines", lines);
+        final Path payload = work.resolve("payload.txt");
+        try (Writer file = Files.newBufferedWriter(payload, StandardCharsets.US_ASCII)) {
+            // The load generator's lines, connection by connection as its seeds make them.
+            final List<RandomLines> generators = new ArrayList<>();
+            for (int connection = 0; connection < config.connections(); connection++) {
+                generators.add(new RandomLines(config.seed() + connection, config.columns()));
+            }
+            for (long line = 0; line < Math.min(lines, PipelineBench.PAYLOAD_LINES); line++) {
+                file.write(generators.get((int) (line % config.connections())).next());
+                file.write('\n');
+            }
+        }
+        final List<String> args = new ArrayList<>(List.of(work.resolve("producer-perf.report").toString(),
+                "--topic", PipelineBench.PRODUCER_PERF_TOPIC, "--num-records", Long.toString(lines), "--throughput", "-1",
+                "--payload-file", payload.toString(), "--print-metrics", "--command-property", "bootstrap.servers=" + bootstrap));
+        BridgeServer.producerDefaults().forEach((name, value) -> args.add(name + "=" + value));
+        final ProcessSample before = ProcessSample.ofSelf();
+        try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), args, work)) {
+            perf.awaitExit(Instant.now().plus(config.timeout()));
+        }
+        final ProcessSample broker = ProcessSample.ofSelf().since(before);
+        final ChildOutcome outcome = ChildOutcome.readFrom(work.resolve("producer-perf.report"));
+        final double seconds = outcome.records() / outcome.ratePerSecond();
+        LOG.info("producer-perf: {} records/s", String.format(Locale.ROOT, "%,.0f", outcome.ratePerSecond()));
+        return new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
+                "Kafka `ProducerPerformance`, same lines, the bridge's producer settings", outcome.records(), seconds,
+                "its own measure: first send to last acknowledgement",
+                List.of(new PipelineResults.Part("broker (bench JVM)", broker.cpuNanos(), broker.peakRssBytes(), broker.runQueueNanos()),
+                        new PipelineResults.Part("ProducerPerformance", outcome.process().cpuNanos(), outcome.process().peakRssBytes(),
+                                outcome.process().runQueueNanos())));
+    }
+
+    /** The busiest thread kinds, for the log: where a process's CPU went during a run. */
+    static String busiest(final List<ThreadCpu.Group> groups) {
+        return groups.stream().limit(8).map(group -> String.format(Locale.ROOT, "%s x%d %.2f s", group.name(), group.threads(),
+                group.cpuNanos() / 1e9)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * The sum of raw-lines' end offsets: one ListOffsets request, its partitions known from the
+     * bench's own topic creation (describing the topic on every poll too doubled the broker's work
+     * for the polls, which counts as the broker's CPU in the bridge's rows).
+     */
+    private long rawLines(final Admin admin) throws Exception {
+        final Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int partition = 0; partition < config.partitions(); partition++) {
+            request.put(new TopicPartition(Topics.RAW_LINES, partition), OffsetSpec.latest());
+        }
+        long sum = 0;
+        for (final ListOffsetsResult.ListOffsetsResultInfo end : admin.listOffsets(request).all()
+                .get(config.timeout().toMillis(), TimeUnit.MILLISECONDS).values()) {
+            sum += end.offset();
+        }
+        return sum;
     }
 }

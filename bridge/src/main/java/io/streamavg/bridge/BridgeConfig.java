@@ -27,6 +27,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String TLS_KEY = "tls-key";
     public static final String TLS_CLIENT_CA = "tls-client-ca";
     public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+    public static final String EVENT_LOOPS = "event-loops";
 
     public static final ConfigDef DEFINITION = KafkaClientSettings.define(HttpEndpoints.define(new ConfigDef(), HttpEndpoints.ALL_INTERFACES))
             .define(PORT, Type.INT, 9999, Range.between(0, 65535), Importance.HIGH,
@@ -40,7 +41,9 @@ public final class BridgeConfig extends AbstractConfig {
                             + " every line read, then close. A connection may then open with 'session ID N' to resume a session"
                             + " after its first N lines (see the README).")
             .define(KEY, Type.STRING, KEY_NONE, ConfigDef.ValidString.in(KEY_NONE, KEY_CONNECTION), Importance.MEDIUM,
-                    "Record key of the lines: none lets the producer spread them over the partitions; connection keys every line"
+                    "Record key of the lines: none spreads them over the partitions (each event loop sends to one partition for a"
+                            + " few batches, then to the next in turn; a connection's lines stay in order within each partition);"
+                            + " connection keys every line"
                             + " of a connection with an id of that connection (a random UUID), so they stay in order on one partition."
                             + " Whatever this says, the lines of a resumable session (see ack) are keyed by its ID.")
             .define(MAX_LINE_BYTES, Type.INT, 65536, Range.atLeast(1), Importance.MEDIUM,
@@ -69,7 +72,11 @@ public final class BridgeConfig extends AbstractConfig {
                     "On SIGTERM, the longest the bridge goes on reading from connected clients, in seconds: a connection's"
                             + " input ends once nothing has arrived on it for 200 ms, or its client ended it, or this passes (an"
                             + " unfinished line is dropped); then every line read is delivered and, with --ack, answered with the"
-                            + " final 'ok N'.");
+                            + " final 'ok N'.")
+            .define(EVENT_LOOPS, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+                    "Threads that read from the clients and hand their lines to the producer; 0: one per two cores (the"
+                            + " JVM's available processors), at least one. The producer's own thread, the garbage collector and"
+                            + " the JIT need the others; more loops than that queue on the producer's locks.");
 
     /** @throws org.apache.kafka.common.config.ConfigException naming a missing or invalid option */
     public BridgeConfig(final Map<String, ?> originals) {
@@ -122,6 +129,16 @@ public final class BridgeConfig extends AbstractConfig {
 
     public String tlsClientCa() {
         return getString(TLS_CLIENT_CA);
+    }
+
+    /**
+     * The event loops to run: --event-loops, or one per two available processors. On 2 cores, one
+     * event loop spent 3.7-4.3 s of CPU on 2,000,000 lines where two spent 4.6-6.5 s, with fewer
+     * monitor waits (docs/BENCHMARKS.md, the bridge bench, 2026-12-06).
+     */
+    public int eventLoops() {
+        final int configured = getInt(EVENT_LOOPS);
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public Duration idleTimeout() {

@@ -120,7 +120,10 @@ final class BridgeHandler extends ChannelInboundHandlerAdapter {
             meters.received.increment();
             final int invalid = Utf8Check.firstInvalidByte(line.bytes());
             if (invalid < 0) {
-                send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, null, line.receivedAt(), key, line.bytes()));
+                // Keyed lines go where their key does; the others to this event loop's partition.
+                final Integer partition = key == null
+                        ? sender.linePartition(InFlightBytes.RECORD_OVERHEAD + line.bytes().length) : null;
+                send(ctx.channel(), new ProducerRecord<>(Topics.RAW_LINES, partition, line.receivedAt(), key, line.bytes()));
             } else {
                 meters.invalidUtf8.increment();
                 reject(ctx.channel(), line.bytes(), line.receivedAt(), RejectReason.INVALID_UTF8,

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -58,6 +59,7 @@ public final class BridgeServer implements Service {
     private static final Duration METADATA_POLL = Duration.ofMillis(50);
     /** The producer's close gets this long even when the connections took all the shutdown's time. */
     private static final Duration PRODUCER_CLOSE_AT_LEAST = Duration.ofSeconds(5);
+    static final int BATCHES_PER_PARTITION_TURN = 4;
 
     /** Returns once the broker serves every partition of {@link #TOPICS}, or throws. */
     @FunctionalInterface
@@ -70,6 +72,7 @@ public final class BridgeServer implements Service {
     private final MeterRegistry registry;
     private final TopicCheck topicCheck;
     private final Duration deliveryTimeout;
+    private final long rotateAfterBytes;
     private final BridgeMeters meters;
     /** Null for plain TCP. */
     private final SslContext tls;
@@ -93,7 +96,7 @@ public final class BridgeServer implements Service {
     }
 
     private BridgeServer(final BridgeConfig config, final ServiceContext context, final Map<String, Object> producerSettings) {
-        this(config, context, producerFactory(producerSettings), deliveryTimeout(producerSettings),
+        this(config, context, producerFactory(producerSettings), deliveryTimeout(producerSettings), rotateAfterBytes(producerSettings),
                 timeout -> {
                     try (Admin admin = Admin.create(adminSettings(config))) {
                         TopicSetup.awaitServed(admin, TOPICS, timeout);
@@ -104,12 +107,13 @@ public final class BridgeServer implements Service {
     /** For tests: a stand-in producer, and a stand-in for asking the broker about the topics. */
     BridgeServer(final BridgeConfig config, final ServiceContext context, final Supplier<Producer<byte[], byte[]>> producerFactory,
                  final TopicCheck topicCheck) {
-        this(config, context, producerFactory, Duration.ofMinutes(2), topicCheck);
+        this(config, context, producerFactory, Duration.ofMinutes(2), RecordSender.DEFAULT_ROTATE_AFTER_BYTES, topicCheck);
     }
 
     private BridgeServer(final BridgeConfig config, final ServiceContext context, final Supplier<Producer<byte[], byte[]>> producerFactory,
-                         final Duration deliveryTimeout, final TopicCheck topicCheck) {
+                         final Duration deliveryTimeout, final long rotateAfterBytes, final TopicCheck topicCheck) {
         this.deliveryTimeout = deliveryTimeout;
+        this.rotateAfterBytes = rotateAfterBytes;
         this.config = config;
         this.producerFactory = producerFactory;
         this.topicCheck = topicCheck;
@@ -126,8 +130,40 @@ public final class BridgeServer implements Service {
         return Duration.ofMillis((Integer) producerSetting(settings, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ConfigDef.Type.INT));
     }
 
+    /**
+     * An event loop's unkeyed lines go to one partition for this many bytes (see {@link LinePartitions}):
+     * a few of the producer's batches, so that most batches close full, not at linger.ms, and the
+     * broker gets fewer, larger ones. The producer's own sticky partitioner moves on after one.
+     */
+    private static long rotateAfterBytes(final Map<String, Object> settings) {
+        return BATCHES_PER_PARTITION_TURN * (Integer) producerSetting(settings, ProducerConfig.BATCH_SIZE_CONFIG, ConfigDef.Type.INT);
+    }
+
     private static Object producerSetting(final Map<String, Object> settings, final String name, final ConfigDef.Type type) {
         return ConfigDef.parseType(name, settings.getOrDefault(name, ProducerConfig.configDef().defaultValues().get(name)), type);
+    }
+
+    /**
+     * Tuning, which the Kafka client settings (--kafka-config, STREAMAVG_KAFKA_*) may change. A
+     * batch of 64 KiB, not the producer's 16 KiB: the producer sends at most one batch per
+     * partition in a request and 5 requests at a time, so when lines come faster than the broker
+     * answers, the batch size bounds what is on its way (docs/BENCHMARKS.md, the bridge bench).
+     */
+    private static final Map<String, Object> TUNING = Map.of(
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+
+    /**
+     * The producer settings the bridge uses unless told otherwise, guarantees then tuning, as
+     * {@code name=value} for a tool such as Kafka's ProducerPerformance to produce as the bridge does.
+     */
+    public static Map<String, String> producerDefaults() {
+        final Map<String, String> defaults = new TreeMap<>();
+        defaults.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        defaults.put(ProducerConfig.ACKS_CONFIG, "all");
+        TUNING.forEach((name, value) -> defaults.put(name, String.valueOf(value)));
+        return defaults;
     }
 
     /** @throws ConfigException when --max-bytes-in-flight does not fit twice in the producer's buffer.memory */
@@ -145,9 +181,7 @@ public final class BridgeServer implements Service {
         // it would then need a fetch, which a send that never waits cannot make: raw-lines-dlq
         // may see no line for days.
         settings.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_KEPT.toMillis());
-        // Tuning, which --kafka-config may change.
-        settings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        settings.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        TUNING.forEach(settings::putIfAbsent);
         final long buffer = (Long) producerSetting(settings, ProducerConfig.BUFFER_MEMORY_CONFIG, ConfigDef.Type.LONG);
         if (config.maxBytesInFlight() > buffer / 2) {
             throw new ConfigException(BridgeConfig.MAX_BYTES_IN_FLIGHT, config.maxBytesInFlight(),
@@ -177,7 +211,7 @@ public final class BridgeServer implements Service {
             }
             started = true;
             producer = producerFactory.get();
-            sender = new RecordSender(producer, deliveryTimeout, meters);
+            sender = new RecordSender(producer, deliveryTimeout, meters, rotateAfterBytes);
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(registry);
             readiness = Health.down("waiting for partitions of " + String.join(" and ", TOPICS) + " to be served");
@@ -225,7 +259,7 @@ public final class BridgeServer implements Service {
             throw new IllegalStateException("closed while starting");
         }
         acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.eventLoops(), NioIoHandler.newFactory());
         clients = new DefaultChannelGroup("bridge-clients", GlobalEventExecutor.INSTANCE);
         inFlight = new InFlightBytes(config.maxBytesInFlight(), clients, meters);
         final ServerBootstrap bootstrap = new ServerBootstrap()

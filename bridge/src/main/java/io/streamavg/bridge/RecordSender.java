@@ -1,6 +1,8 @@
 package io.streamavg.bridge;
 
+import io.streamavg.wire.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,11 @@ final class RecordSender implements AutoCloseable {
     private record Parked(ProducerRecord<byte[], byte[]> record, PendingSend send) {
     }
 
+    /** What the producer's own sticky partitioner gives a partition before it moves on: batch.size's default. */
+    static final long DEFAULT_ROTATE_AFTER_BYTES = 16_384;
+
     private final Producer<byte[], byte[]> producer;
+    private final LinePartitions linePartitions;
     private final Duration giveUpAfter;
     private final BridgeMeters meters;
     private final ConcurrentLinkedQueue<Parked> parked = new ConcurrentLinkedQueue<>();
@@ -40,9 +47,33 @@ final class RecordSender implements AutoCloseable {
     });
 
     RecordSender(final Producer<byte[], byte[]> producer, final Duration giveUpAfter, final BridgeMeters meters) {
+        this(producer, giveUpAfter, meters, DEFAULT_ROTATE_AFTER_BYTES);
+    }
+
+    /** {@code rotateAfterBytes}: how much of an event loop's unkeyed lines go to one partition before the next (see {@link LinePartitions}). */
+    RecordSender(final Producer<byte[], byte[]> producer, final Duration giveUpAfter, final BridgeMeters meters,
+                 final long rotateAfterBytes) {
         this.producer = producer;
         this.giveUpAfter = giveUpAfter;
         this.meters = meters;
+        this.linePartitions = new LinePartitions(this::rawLinesPartitions, rotateAfterBytes);
+    }
+
+    /**
+     * The partition of raw-lines for an unkeyed line of {@code size} bytes sent from this thread,
+     * or null to leave it to the producer.
+     */
+    Integer linePartition(final long size) {
+        return linePartitions.next(size);
+    }
+
+    private List<PartitionInfo> rawLinesPartitions() {
+        try {
+            // From the producer's metadata, fetched before the first client: this does not wait (max.block.ms 0).
+            return producer.partitionsFor(Topics.RAW_LINES);
+        } catch (RuntimeException e) {
+            return List.of(); // no metadata now: the producer's partitioner chooses, and the send is parked if need be
+        }
     }
 
     void send(final ProducerRecord<byte[], byte[]> record, final PendingSend send) {

@@ -124,6 +124,55 @@ class BridgeServerIT {
         LineCounts.assertSameLines(rejected.stream().map(record -> new String(record.value(), ISO_8859_1)).toList(), notUtf8);
     }
 
+    /**
+     * Unkeyed lines go to their event loop's partition for a turn, then to the next: each client's
+     * lines still reach every partition in the order it sent them, and the partitions get about as
+     * many lines each. Small batches, so that the turns (a few batches each) are many.
+     */
+    @Test
+    void shouldKeepEachClientsLinesInOrderWithinEveryPartitionAndSpreadThemEvenly() throws Exception {
+        final int clients = 12;
+        final int linesPerClient = 4_000;
+        final List<byte[]> streams = new ArrayList<>();
+        for (int client = 0; client < clients; client++) {
+            final List<byte[]> lines = new ArrayList<>();
+            for (int line = 0; line < linesPerClient; line++) {
+                lines.add((client + "," + line + ",0.5").getBytes(UTF_8));
+            }
+            streams.add(LineClients.stream(lines, new Random(client), true));
+        }
+        final Map<TopicPartition, Long> start = TopicContents.endOffsets(broker.bootstrapServers(), Topics.RAW_LINES);
+        final BridgeServer server = startBridge(Map.of("kafka.batch.size", "1024", "event-loops", "3"));
+        try {
+            LineClients.sendAll(server.port(), streams, 7);
+        } finally {
+            server.close();
+        }
+
+        final List<ConsumerRecord<byte[], byte[]>> records =
+                TopicContents.read(broker.bootstrapServers(), start, clients * linesPerClient, WAIT);
+        assertThat(records).hasSize(clients * linesPerClient);
+        final Map<Integer, Integer> perPartition = new HashMap<>();
+        // By partition, then client: the last line number read, -1 before the first.
+        final Map<Integer, Map<Integer, Integer>> last = new HashMap<>();
+        final Map<Integer, Integer> perClient = new HashMap<>();
+        for (final ConsumerRecord<byte[], byte[]> record : records) {
+            assertThat(record.key()).isNull();
+            final String[] cells = new String(record.value(), UTF_8).split(",");
+            final int client = Integer.parseInt(cells[0]);
+            final int line = Integer.parseInt(cells[1]);
+            final Integer previous = last.computeIfAbsent(record.partition(), partition -> new HashMap<>()).put(client, line);
+            assertThat(line).as("client %d's lines on partition %d", client, record.partition())
+                    .isGreaterThan(previous == null ? -1 : previous);
+            perPartition.merge(record.partition(), 1, Integer::sum);
+            perClient.merge(client, 1, Integer::sum);
+        }
+        assertThat(perClient).hasSize(clients).allSatisfy((client, count) -> assertThat(count).isEqualTo(linesPerClient));
+        // Two partitions: each within a tenth of half the lines.
+        assertThat(perPartition).hasSize(2).allSatisfy((partition, count) ->
+                assertThat(count).isBetween(clients * linesPerClient * 45 / 100, clients * linesPerClient * 55 / 100));
+    }
+
     @Test
     void shouldRefuseAndCountTheClientBeyondMaxConnections() throws Exception {
         try (BridgeServer server = startBridge(Map.of("max-connections", "2"));

@@ -175,8 +175,27 @@ class BridgeServerTest {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, "20",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
                 ProducerConfig.METADATA_MAX_IDLE_CONFIG, Duration.ofDays(365).toMillis()));
+    }
+
+    @Test
+    void shouldLetKafkaSettingsChangeTheBatchSize() {
+        final BridgeConfig passThrough = new BridgeConfig(CommandLine.parse(BridgeConfig.DEFINITION,
+                List.of("--bootstrap-servers", "kafka:9092"), Map.of("STREAMAVG_KAFKA_BATCH_SIZE", "16384")));
+
+        assertThat(BridgeServer.producerSettings(passThrough)).containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384");
+    }
+
+    /** What the bridge bench gives ProducerPerformance: the same as the bridge's producer gets by default. */
+    @Test
+    void shouldDescribeItsDefaultProducerSettingsAsTheProducerGetsThem() {
+        final Map<String, Object> settings = BridgeServer.producerSettings(config);
+
+        assertThat(BridgeServer.producerDefaults()).isEqualTo(Map.of(
+                "acks", "all", "enable.idempotence", "true", "linger.ms", "5", "compression.type", "lz4", "batch.size", "65536"));
+        BridgeServer.producerDefaults().forEach((name, value) -> assertThat(String.valueOf(settings.get(name))).isEqualTo(value));
     }
 
     /** DESIGN.md: TLS and SASL to Kafka need no code, the client settings pass through to every client the bridge makes. */

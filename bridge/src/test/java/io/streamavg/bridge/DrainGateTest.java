@@ -24,7 +24,10 @@ class DrainGateTest {
     private final BridgeMeters tally = new BridgeMeters(new SimpleMeterRegistry());
 
     private EmbeddedChannel connect(final String... options) {
-        return new EmbeddedChannel(new TestConnections(producer, tally, options).initializer);
+        final EmbeddedChannel channel = new EmbeddedChannel(new TestConnections(producer, tally, options).initializer);
+        // Only elapse() moves the clock: on a loaded machine 100 ms of real time could pass between two writes.
+        channel.freezeTime();
+        return channel;
     }
 
     private static void write(final EmbeddedChannel channel, final String text) {
