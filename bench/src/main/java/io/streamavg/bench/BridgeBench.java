@@ -193,43 +193,10 @@ final class BridgeBench {
         }
     }
 
-    /**
-     * Kafka's ProducerPerformance in a child JVM sending {@code lines} of the load generator's lines
-     * with the bridge's own producer defaults ({@link BridgeServer#producerDefaults()}, so that the
-     * ceiling moves with them), printing the producer's metrics at its end.
-     */
+    /** Kafka's ProducerPerformance, as the pipeline bench runs it, printing the producer's metrics at its end. */
     private PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines) throws Exception {
-        LOG.info("Kafka's ProducerPerformance: {} records of the same lines", lines);
-        final Path payload = work.resolve("payload.txt");
-        try (Writer file = Files.newBufferedWriter(payload, StandardCharsets.US_ASCII)) {
-            // The load generator's lines, connection by connection as its seeds make them.
-            final List<RandomLines> generators = new ArrayList<>();
-            for (int connection = 0; connection < config.connections(); connection++) {
-                generators.add(new RandomLines(config.seed() + connection, config.columns()));
-            }
-            for (long line = 0; line < Math.min(lines, PipelineBench.PAYLOAD_LINES); line++) {
-                file.write(generators.get((int) (line % config.connections())).next());
-                file.write('\n');
-            }
-        }
-        final List<String> args = new ArrayList<>(List.of(work.resolve("producer-perf.report").toString(),
-                "--topic", PipelineBench.PRODUCER_PERF_TOPIC, "--num-records", Long.toString(lines), "--throughput", "-1",
-                "--payload-file", payload.toString(), "--print-metrics", "--command-property", "bootstrap.servers=" + bootstrap));
-        BridgeServer.producerDefaults().forEach((name, value) -> args.add(name + "=" + value));
-        final ProcessSample before = ProcessSample.ofSelf();
-        try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), args, work)) {
-            perf.awaitExit(Instant.now().plus(config.timeout()));
-        }
-        final ProcessSample broker = ProcessSample.ofSelf().since(before);
-        final ChildOutcome outcome = ChildOutcome.readFrom(work.resolve("producer-perf.report"));
-        final double seconds = outcome.records() / outcome.ratePerSecond();
-        LOG.info("producer-perf: {} records/s", String.format(Locale.ROOT, "%,.0f", outcome.ratePerSecond()));
-        return new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
-                "Kafka `ProducerPerformance`, same lines, the bridge's producer settings", outcome.records(), seconds,
-                "its own measure: first send to last acknowledgement",
-                List.of(new PipelineResults.Part("broker (bench JVM)", broker.cpuNanos(), broker.peakRssBytes(), broker.runQueueNanos()),
-                        new PipelineResults.Part("ProducerPerformance", outcome.process().cpuNanos(), outcome.process().peakRssBytes(),
-                                outcome.process().runQueueNanos())));
+        return PipelineBench.producerPerformance(bootstrap, lines, config.connections(), config.columns(), config.seed(),
+                config.timeout(), work, true);
     }
 
     /** The busiest thread kinds, for the log: where a process's CPU went during a run. */

@@ -1,5 +1,6 @@
 package io.streamavg.bench;
 
+import io.streamavg.bridge.BridgeServer;
 import io.streamavg.broker.EmbeddedKafkaBroker;
 import io.streamavg.cli.Streamavg;
 import io.streamavg.runtime.TopicSetup;
@@ -463,7 +464,7 @@ final class PipelineBench {
     }
 
     private PipelineResults.Throughput producerPerformance(final String bootstrap) throws Exception {
-        return producerPerformance(bootstrap, config.lines(), config.connections(), config.columns(), config.seed(), config.timeout(), work);
+        return producerPerformance(bootstrap, config.lines(), config.connections(), config.columns(), config.seed(), config.timeout(), work, false);
     }
 
     /**
@@ -473,18 +474,22 @@ final class PipelineBench {
      */
     static PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines, final int connections,
                                                           final int columns, final long seed, final Duration timeout,
-                                                          final Path work) throws Exception {
+                                                          final Path work, final boolean printMetrics) throws Exception {
         LOG.info("Kafka's ProducerPerformance: {} records of the same lines", lines);
         final Path payload = work.resolve("payload.txt");
         writePayload(payload, lines, connections, columns, seed);
         final Path report = work.resolve("producer-perf.report");
-        final ProcessSample before = ProcessSample.ofSelf();
-        try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), List.of(report.toString(),
+        final List<String> args = new ArrayList<>(List.of(report.toString(),
                 "--topic", PRODUCER_PERF_TOPIC, "--num-records", Long.toString(lines), "--throughput", "-1",
-                "--payload-file", payload.toString(),
-                // The bridge's producer settings (BridgeServer.producerSettings at this commit).
-                "--command-property", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5",
-                "compression.type=lz4"), work)) {
+                "--payload-file", payload.toString()));
+        if (printMetrics) {
+            args.add("--print-metrics");
+        }
+        args.addAll(List.of("--command-property", "bootstrap.servers=" + bootstrap));
+        // The bridge's own producer defaults, so that the ceiling moves with them.
+        BridgeServer.producerDefaults().forEach((name, value) -> args.add(name + "=" + value));
+        final ProcessSample before = ProcessSample.ofSelf();
+        try (ChildJvm perf = ChildJvm.launch("producer-perf", ProducerPerfProcess.class.getName(), args, work)) {
             perf.awaitExit(Instant.now().plus(timeout));
         }
         final ProcessSample broker = ProcessSample.ofSelf().since(before);
