@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The options of {@code streamavg local}: its own, then every option of the three services except
@@ -37,6 +38,26 @@ public final class LocalConfig extends AbstractConfig {
      * of waiting out its 45 s session (the killed process never said it left).
      */
     private static final String STATIC_MEMBER = KafkaClientSettings.passThroughKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+
+    /**
+     * How long the broker may hold a fetch that finds nothing new (Kafka: 500 ms). A held fetch is
+     * answered as soon as a record becomes readable (under read_committed: once its transaction
+     * commits), so a longer wait only spaces out the fetches that find nothing: six idle round trips a
+     * second for local's three consumers, each through the broker's network, request and purgatory
+     * threads. Its price: a partition that becomes fetchable while a fetch is held (resumed, or its
+     * position found just after start-up) waits for that fetch to end; the first line after
+     * /health/ready took about 2.5 s to reach SQLite against 2.2 s (docs/BENCHMARKS.md).
+     */
+    static final int FETCH_MAX_WAIT_MS = 2000;
+
+    /**
+     * Between the checks of the classic group protocol's heartbeat thread, which waits
+     * {@code retry.backoff.ms} (Kafka: 100 ms) each time it finds no heartbeat due, so ten wake-ups a
+     * second for a heartbeat every 3 s. It is also the first backoff of the consumer's retries
+     * (finding the coordinator, metadata after an error), which grow to {@code retry.backoff.max.ms}
+     * (1 s) anyway.
+     */
+    static final int CONSUMER_RETRY_BACKOFF_MS = 500;
 
     public LocalConfig(final Map<String, ?> originals) {
         super(DEFINITION, originals, false);
@@ -72,12 +93,21 @@ public final class LocalConfig extends AbstractConfig {
     StatsTopologyConfig topology(final String bootstrapServers) {
         return new StatsTopologyConfig(serviceSettings(StatsTopologyConfig.DEFINITION, bootstrapServers, Map.of(
                 StatsTopologyConfig.STATE_DIR, dataDir().resolve("streams").toString(),
-                STATIC_MEMBER, getString(StatsTopologyConfig.APPLICATION_ID) + "-local")));
+                STATIC_MEMBER, getString(StatsTopologyConfig.APPLICATION_ID) + "-local",
+                mainConsumer(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), Integer.toString(FETCH_MAX_WAIT_MS),
+                mainConsumer(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), Integer.toString(CONSUMER_RETRY_BACKOFF_MS))));
     }
 
     SinkConfig sink(final String bootstrapServers) {
         return new SinkConfig(serviceSettings(SinkConfig.DEFINITION, bootstrapServers, Map.of(
-                STATIC_MEMBER, getString(SinkConfig.GROUP_ID) + "-local")));
+                STATIC_MEMBER, getString(SinkConfig.GROUP_ID) + "-local",
+                KafkaClientSettings.passThroughKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), Integer.toString(FETCH_MAX_WAIT_MS),
+                KafkaClientSettings.passThroughKey(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), Integer.toString(CONSUMER_RETRY_BACKOFF_MS))));
+    }
+
+    /** Kafka Streams' main consumer's {@code setting}: its restore consumer reads only while restoring. */
+    private static String mainConsumer(final String setting) {
+        return KafkaClientSettings.passThroughKey(StreamsConfig.mainConsumerPrefix(setting));
     }
 
     /** The settings of one service: the local options it declares, plus what the stack decides. */

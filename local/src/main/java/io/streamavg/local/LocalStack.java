@@ -104,14 +104,26 @@ public final class LocalStack implements Service {
     }
 
     /**
-     * The broker's request threads, no more than the cores: Kafka's defaults (8 request handlers and
-     * 3 network threads, for the broker and again for the controller) are sized for a machine of its
-     * own, and each idle thread still wakes every 300 ms to look for work. Here the broker serves one
-     * process's clients on the cores it shares with them.
+     * What {@code local}'s broker differs in from Kafka's defaults, which are made for a broker on a
+     * machine of its own, serving many clients. Here it serves one process's clients, on the cores it
+     * shares with them, and mostly waits: every setting below is a timer or a thread that costs CPU
+     * while nothing happens (docs/BENCHMARKS.md, "The resources bench").
+     * <ul>
+     * <li>Request threads no more than the cores (Kafka: 8 handlers and 3 network threads, for the
+     * broker and again for the controller); each idle handler wakes every 300 ms.</li>
+     * <li>One group coordinator thread (Kafka: 4) for local's two consumer groups; each wakes about 3.5
+     * times a second while idle.</li>
+     * <li>The controller's no-op record every 5 s instead of 500 ms ({@code metadata.max.idle.interval.ms}):
+     * each is an append to the metadata log and a flush, written so that the metadata log moves, and
+     * its lag metrics mean something, while nothing changes (KIP-835); a single node in one process
+     * has no other node to show it to. The raft thread went from 19 wake-ups a second to 2.</li>
+     * </ul>
      */
     static Map<String, String> brokerSettings(final int processors) {
         return Map.of("num.io.threads", Integer.toString(Math.min(8, Math.max(2, processors))),
-                "num.network.threads", Integer.toString(Math.min(3, Math.max(1, processors / 2))));
+                "num.network.threads", Integer.toString(Math.min(3, Math.max(1, processors / 2))),
+                "group.coordinator.threads", "1",
+                "metadata.max.idle.interval.ms", "5000");
     }
 
     private static int availableProcessors() {

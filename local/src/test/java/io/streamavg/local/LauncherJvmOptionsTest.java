@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JVM options the {@code streamavg} launcher gives {@code local} (docs/BENCHMARKS.md, the
- * resources bench): a heap of its own and the serial collector, each replaced by JAVA_OPTS when
- * they choose one. Runs the repository's script, copied beside a built-looking jar so that it
+ * resources bench): a heap of its own, the serial collector and performance counters sampled once
+ * a second, each replaced by JAVA_OPTS when they choose one. Runs the repository's script, copied beside a built-looking jar so that it
  * builds nothing, with a stand-in {@code java} that prints its arguments.
  */
 class LauncherJvmOptionsTest {
@@ -45,7 +45,8 @@ class LauncherJvmOptionsTest {
 
     @Test
     void shouldGiveLocalASmallHeapAndTheSerialCollector() throws Exception {
-        assertThat(launch(null, "local", "--port", "0")).containsExactly("[-Xmx256m]", "[-XX:+UseSerialGC]", "[-jar]",
+        assertThat(launch(null, "local", "--port", "0")).containsExactly("[-Xmx256m]", "[-XX:+UseSerialGC]",
+                "[-XX:PerfDataSamplingInterval=1000]", "[-jar]",
                 "[" + root.resolve("local/target/streamavg.jar") + "]", "[local]", "[--port]", "[0]");
     }
 
@@ -56,6 +57,14 @@ class LauncherJvmOptionsTest {
         assertThat(launch("-XX:MaxRAMPercentage=50", "local")).doesNotContain("[-Xmx256m]").contains("[-XX:MaxRAMPercentage=50]");
         assertThat(launch("-XX:+UseG1GC -Xlog:gc", "local")).containsSubsequence("[-Xmx256m]", "[-XX:+UseG1GC]", "[-Xlog:gc]")
                 .doesNotContain("[-XX:+UseSerialGC]");
+    }
+
+    @Test
+    void shouldLetJavaOptsChooseThePerformanceCounters() throws Exception {
+        assertThat(launch("-XX:PerfDataSamplingInterval=50", "local")).contains("[-XX:PerfDataSamplingInterval=50]")
+                .doesNotContain("[-XX:PerfDataSamplingInterval=1000]");
+        assertThat(launch("-XX:-UsePerfData", "local")).contains("[-XX:-UsePerfData]")
+                .doesNotContain("[-XX:PerfDataSamplingInterval=1000]");
     }
 
     /** The separate services keep the JVM's own defaults: their deployments size them (the image sets MaxRAMPercentage). */

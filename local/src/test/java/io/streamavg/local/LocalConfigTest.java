@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class LocalConfigTest {
@@ -38,6 +39,19 @@ class LocalConfigTest {
         assertThat(config.bridge("127.0.0.1:1").bindAddress()).as("local's default, not the service's").isEqualTo("127.0.0.1");
         assertThat(local("--delimiter", " ").topology("127.0.0.1:1").delimiter()).isEqualTo(' ');
         assertThat(KafkaClientSettings.resolve(config.sink("127.0.0.1:1"))).containsEntry("group.instance.id", "streamavg-sink-local");
+    }
+
+    /** Its consumers' idle timers (docs/BENCHMARKS.md, the resources bench), reaching the consumers that poll while idle. */
+    @Test
+    void shouldSpaceOutTheConsumersIdleFetchesAndHeartbeatChecks() {
+        final LocalConfig config = local();
+        final StreamsConfig streams = new StreamsConfig(config.topology("127.0.0.1:1").streamsProperties());
+        assertThat(streams.getMainConsumerConfigs("g", "c", 0)).containsEntry("fetch.max.wait.ms", "2000")
+                .containsEntry("retry.backoff.ms", "500");
+        assertThat(streams.getRestoreConsumerConfigs("c")).as("the restore consumer reads only while restoring")
+                .doesNotContainKey("fetch.max.wait.ms");
+        assertThat(KafkaClientSettings.resolve(config.sink("127.0.0.1:1"))).containsEntry("fetch.max.wait.ms", "2000")
+                .containsEntry("retry.backoff.ms", "500");
     }
 
     @Test
