@@ -178,11 +178,13 @@ final class PipelineBench {
             parts.put("bridge", service("bridge", "bridge", List.of("--bootstrap-servers", bootstrap, "--port", Integer.toString(ingestPort),
                     "--http-port", httpPorts.get("bridge").toString(), "--bind-address", "127.0.0.1")));
             httpPorts.put("topology", EmbeddedKafkaBroker.freePort());
-            parts.put("topology", service("topology", "topology", List.of("--bootstrap-servers", bootstrap,
+            final List<String> topology = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
                     "--application-id", "bench-" + runId, "--state-dir", work.resolve("topology-state").toString(),
                     "--commit-interval", Integer.toString(config.commitIntervalMillis()),
                     "--partitions", Integer.toString(config.partitions()),
-                    "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1")));
+                    "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1"));
+            config.streamThreads().ifPresent(threads -> topology.addAll(List.of("--num-stream-threads", Integer.toString(threads))));
+            parts.put("topology", service("topology", "topology", topology));
             httpPorts.put("sink", EmbeddedKafkaBroker.freePort());
             parts.put("sink", service("sink", "sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
                     "--group-id", "bench-sink-" + runId,

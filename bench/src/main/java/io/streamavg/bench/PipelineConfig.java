@@ -26,6 +26,7 @@ final class PipelineConfig extends AbstractConfig {
     static final String LATENCY_WARMUP = "latency-warmup";
     static final String MARKER_RATE = "marker-rate";
     static final String COMMIT_INTERVAL = "commit-interval";
+    static final String STREAM_THREADS = "stream-threads";
     static final String POLL_INTERVAL = "poll-interval";
     static final String SEED = "seed";
     static final String TIMEOUT = "timeout";
@@ -68,6 +69,8 @@ final class PipelineConfig extends AbstractConfig {
                     "Marker lines per second in the latency run, each timed from its send until SQLite shows it.")
             .define(COMMIT_INTERVAL, Type.INT, 100, Range.between(1, 600_000), Importance.MEDIUM,
                     "The topology's --commit-interval, in milliseconds: the main knob of latency.")
+            .define(STREAM_THREADS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
+                    "The topology's --num-stream-threads; 0 leaves the topology's own default (one per processor).")
             .define(POLL_INTERVAL, Type.INT, 10, Range.between(1, 10_000), Importance.LOW,
                     "Milliseconds between the bench's read-only queries of the SQLite file; a latency is late by up to this much.")
             .define(SEED, Type.LONG, 1L, Importance.LOW, "Seed of the random lines: the same seed, the same lines.")
@@ -128,6 +131,11 @@ final class PipelineConfig extends AbstractConfig {
 
     int commitIntervalMillis() {
         return getInt(COMMIT_INTERVAL);
+    }
+
+    /** The topology's stream threads, if set. */
+    java.util.OptionalInt streamThreads() {
+        return getInt(STREAM_THREADS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(STREAM_THREADS));
     }
 
     Duration pollInterval() {
