@@ -1,6 +1,5 @@
 package io.streamavg.bench;
 
-import io.streamavg.bridge.BridgeServer;
 import io.streamavg.broker.EmbeddedKafkaBroker;
 import io.streamavg.cli.Streamavg;
 import io.streamavg.runtime.TopicSetup;

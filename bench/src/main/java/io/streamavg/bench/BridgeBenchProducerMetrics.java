@@ -1,10 +1,5 @@
 package io.streamavg.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,25 +18,20 @@ final class BridgeBenchProducerMetrics {
     static final List<String> NAMES = List.of("kafka_producer_batch_size_avg", "kafka_producer_records_per_request_avg",
             "kafka_producer_record_queue_time_avg", "kafka_producer_compression_rate_avg", "kafka_producer_request_total",
             "kafka_producer_record_send_total", "kafka_producer_bufferpool_wait_time_ns_total");
-    private static final Pattern SAMPLE = Pattern.compile("^(kafka_producer_[a-z_]+)\\{[^}]*\\} ([-+0-9.eENaInf]+)$", Pattern.MULTILINE);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private BridgeBenchProducerMetrics() {
     }
 
     static Map<String, Double> scrape(final int httpPort) throws Exception {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build();
-        return parse(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        return parse(ServiceMetrics.fetch(httpPort).text());
     }
 
     /** The first sample of each of {@link #NAMES}: the producer-metrics group has one sample per name. */
     static Map<String, Double> parse(final String prometheusText) {
         final Map<String, Double> values = new LinkedHashMap<>();
-        final Matcher sample = SAMPLE.matcher(prometheusText);
-        while (sample.find()) {
-            if (NAMES.contains(sample.group(1)) && !sample.group(0).contains("topic=")) {
-                values.putIfAbsent(sample.group(1).substring("kafka_producer_".length()), Double.parseDouble(sample.group(2)));
+        for (final ServiceMetrics.Sample sample : new ServiceMetrics(prometheusText).samples(NAMES::contains)) {
+            if (!sample.labels().contains("topic=")) {
+                values.putIfAbsent(sample.name().substring("kafka_producer_".length()), sample.value());
             }
         }
         return values;

@@ -300,8 +300,9 @@ final class PipelineBench {
             }
             Thread.sleep(config.latencyWarmup().toMillis()); // not synchronisation: the steady load settles before the markers
             final PipelineResults.Latency latency;
-            try (StageProbe probe = new StageProbe(bootstrap, stages())) {
-                latency = markers(sqlite, stack, probe, markerColumns, deadline);
+            final List<StageProbe.Stage> stages = stages();
+            try (StageProbe probe = new StageProbe(bootstrap, stages)) {
+                latency = markers(sqlite, stack, stages, probe, markerColumns, deadline);
             }
             load.checkAlive();
             load.stop();
@@ -324,12 +325,12 @@ final class PipelineBench {
     }
 
     /** Sends the markers at their rate for the window, timing each until {@code probe}'s stages and SQLite show it. */
-    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final StageProbe probe,
-                                            final List<String> markerColumns, final Instant deadline) throws Exception {
+    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final List<StageProbe.Stage> stages,
+                                            final StageProbe probe, final List<String> markerColumns, final Instant deadline)
+            throws Exception {
         final long periodNanos = TimeUnit.SECONDS.toNanos(1) / config.markerRate();
         final long pollNanos = config.pollInterval().toNanos();
         final Map<String, Long> first = sqlite.counts();
-        final List<StageProbe.Stage> stages = stages();
         final MarkerLatencies latencies = new MarkerLatencies(markerColumns, first, stages.size());
         int sent = 0;
         int late = 0;

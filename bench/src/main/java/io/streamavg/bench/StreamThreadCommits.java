@@ -1,13 +1,6 @@
 package io.streamavg.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long the topology's stream threads took per commit, and how often they committed, as Kafka
@@ -22,17 +15,10 @@ import java.util.regex.Pattern;
  */
 record StreamThreadCommits(double avgMillis, double maxMillis, double perSecond) {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Pattern SAMPLE = Pattern.compile(
-            "^kafka_stream_thread_commit_(latency_avg|latency_max|rate)\\{[^}]*} ([0-9.eE+-]+|NaN)$", Pattern.MULTILINE);
+    private static final String PREFIX = "kafka_stream_thread_commit_";
 
     static StreamThreadCommits read(final int httpPort) throws IOException, InterruptedException {
-        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("the topology's /metrics answered " + response.statusCode());
-        }
-        return parse(response.body());
+        return parse(ServiceMetrics.fetch(httpPort).text());
     }
 
     /** From the Prometheus text of a topology's /metrics; a thread that has not committed (NaN) counts for nothing. */
@@ -41,19 +27,20 @@ record StreamThreadCommits(double avgMillis, double maxMillis, double perSecond)
         int avgThreads = 0;
         double max = 0;
         double rate = 0;
-        final Matcher sample = SAMPLE.matcher(metrics);
-        while (sample.find()) {
-            final double value = Double.parseDouble(sample.group(2));
-            if (Double.isNaN(value)) {
+        for (final ServiceMetrics.Sample sample : new ServiceMetrics(metrics).samples(name -> name.startsWith(PREFIX))) {
+            if (Double.isNaN(sample.value())) {
                 continue;
             }
-            switch (sample.group(1)) {
+            switch (sample.name().substring(PREFIX.length())) {
                 case "latency_avg" -> {
-                    avgSum += value;
+                    avgSum += sample.value();
                     avgThreads++;
                 }
-                case "latency_max" -> max = Math.max(max, value);
-                default -> rate += value;
+                case "latency_max" -> max = Math.max(max, sample.value());
+                case "rate" -> rate += sample.value();
+                default -> {
+                    // commit_total: not read
+                }
             }
         }
         if (avgThreads == 0) {

@@ -87,14 +87,14 @@ final class PartialsStore implements StateStore, CachedStateStore<Object, Object
     public void flushCache() {
         if (attached != null) {
             beforeWrite.run();
-        }
-        if (attached != null && attached.takeChanged()) {
-            try {
-                inner.put(TaskPartials.KEY, attached.encode());
-            } catch (RuntimeException e) {
-                // Not written: written again at the next attempt, if the task survives.
-                attached.markChanged();
-                throw e;
+            if (attached.takeChanged()) {
+                try {
+                    inner.put(TaskPartials.KEY, attached.encode());
+                } catch (RuntimeException e) {
+                    // Not written: written again at the next attempt, if the task survives.
+                    attached.markChanged();
+                    throw e;
+                }
             }
         }
         if (!obsoleteKeys.isEmpty()) {

@@ -100,6 +100,11 @@ final class StatsTopologyDriver implements AutoCloseable {
         return Map.copyOf(latestWindows);
     }
 
+    /**
+     * A commit interval later, on the wall clock and for the next records' timestamps. The driver
+     * commits after every record, and each commit already forwards the partials of its lines: this
+     * moves time on, as a running topology's commits would.
+     */
     StatsTopologyDriver flush() {
         final Duration interval = config.commitInterval();
         now = now.plus(interval);
