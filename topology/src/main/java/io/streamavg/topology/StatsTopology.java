@@ -6,6 +6,7 @@ import io.streamavg.wire.WindowKey;
 import io.streamavg.wire.WindowKeySerde;
 import io.streamavg.wire.WindowStatsSerde;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -74,6 +75,12 @@ public final class StatsTopology {
         return applicationId + "-" + PARTIALS_REPARTITION + "-repartition";
     }
 
+    /** The internal topics whose partitions are the merges' tasks: as many as --merge-partitions, and fixed once created. */
+    static List<String> mergeTopics(final String applicationId) {
+        return List.of(totalsTopic(applicationId), applicationId + "-" + WINDOW_PARTIALS_REPARTITION + "-repartition",
+                applicationId + "-" + COLUMN_STATS_STORE + "-changelog", applicationId + "-" + WINDOW_STATS_STORE + "-changelog");
+    }
+
     /**
      * @param meters where the instance counts parsed and rejected lines; shared by its tasks
      */
@@ -86,6 +93,7 @@ public final class StatsTopology {
                           final UnaryOperator<Function<byte[], ParsedLine>> parsing) {
         final char delimiter = config.delimiter();
         final int maxColumns = config.getInt(StatsTopologyConfig.MAX_COLUMNS);
+        final int mergePartitions = config.getInt(StatsTopologyConfig.MERGE_PARTITIONS);
         final Serde<RunningStats> statsSerde = RunningStatsSerde.serde();
         // From the instance's own settings: topology-level ones (e.g. topology.optimization) then apply here too.
         final StreamsBuilder builder = new StreamsBuilder(
@@ -121,7 +129,8 @@ public final class StatsTopology {
         StatsTopology.<byte[], byte[]>typed(folded)
                 .to(Topics.RAW_LINES_DLQ, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
         StatsTopology.<String, RunningStats>typed(folded)
-                .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(PARTIALS_REPARTITION))
+                .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(PARTIALS_REPARTITION)
+                        .withNumberOfPartitions(mergePartitions))
                 .groupByKey(Grouped.with("column-totals", Serdes.String(), statsSerde))
                 .reduce(RunningStats::merge, Named.as("merge-partials"),
                         Materialized.<String, RunningStats, KeyValueStore<Bytes, byte[]>>as(COLUMN_STATS_STORE)
@@ -136,7 +145,8 @@ public final class StatsTopology {
         final Duration size = config.windowSize();
         final Duration retention = config.windowStoreRetention();
         StatsTopology.<String, RunningStats>typed(folded)
-                .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(WINDOW_PARTIALS_REPARTITION))
+                .repartition(Repartitioned.with(Serdes.String(), statsSerde).withName(WINDOW_PARTIALS_REPARTITION)
+                        .withNumberOfPartitions(mergePartitions))
                 .groupByKey(Grouped.with("window-totals", Serdes.String(), statsSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(size, retention.minus(size)))
                 .reduce(RunningStats::merge, Named.as("merge-window-partials"),

@@ -26,6 +26,7 @@ public final class StatsTopologyConfig extends AbstractConfig {
     public static final String PROCESSING_GUARANTEE = "processing-guarantee";
     public static final String COMMIT_INTERVAL = "commit-interval";
     public static final String PARTITIONS = "partitions";
+    public static final String MERGE_PARTITIONS = "merge-partitions";
     public static final String WINDOW_SIZE = "window-size";
     public static final String WINDOW_GRACE = "window-grace";
     public static final String WINDOW_STORE_RETENTION = "window-store-retention";
@@ -62,6 +63,10 @@ public final class StatsTopologyConfig extends AbstractConfig {
                     "Milliseconds between commits; statistics reach column-averages about this often.")
             .define(PARTITIONS, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM,
                     "Partitions of the topics when this instance has to create them (existing topics are left as they are).")
+            .define(MERGE_PARTITIONS, Type.INT, 1, Range.between(1, 10_000), Importance.LOW,
+                    "Partitions of the internal topics the per-task partials are merged from, so tasks of the merges: each commits "
+                            + "apart, and a few partials per column and commit need no more than one. Changing it needs an application "
+                            + "reset (README, Upgrading).")
             .define(WINDOW_SIZE, Type.LONG, 60_000L, Range.between(1L, 366L * 86_400_000L), Importance.MEDIUM,
                     "Milliseconds of a tumbling window of the statistics on window-averages and /windows (aligned to the epoch); "
                             + "a line belongs to the window of its record timestamp, the time the bridge received it.")

@@ -18,12 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -70,6 +75,7 @@ public final class TopologyService implements Service {
             final var topics = Topics.definitions(config.getInt(StatsTopologyConfig.PARTITIONS));
             TopicSetup.createMissing(admin, topics, TOPIC_TIMEOUT);
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), TOPIC_TIMEOUT);
+            checkMergePartitions(admin);
         }
         final String endpoint = applicationServerEndpoint();
         final Properties properties = config.streamsProperties();
@@ -123,6 +129,33 @@ public final class TopologyService implements Service {
         } catch (UncheckedIOException e) {
             throw new StartupException(e.getMessage() + ": give the address other topology instances reach this one at in "
                     + "STREAMAVG_KAFKA_APPLICATION_SERVER (host:port), or --bind-address", e);
+        }
+    }
+
+    /**
+     * The merges' internal topics keep the partitions they were created with, and Kafka Streams would
+     * stop on a difference pointing at its reset tool only: say which setting differs, and how to go on.
+     */
+    private void checkMergePartitions(final Admin admin) throws InterruptedException, TimeoutException {
+        final int wanted = config.getInt(StatsTopologyConfig.MERGE_PARTITIONS);
+        final String applicationId = config.getString(StatsTopologyConfig.APPLICATION_ID);
+        for (final String topic : StatsTopology.mergeTopics(applicationId)) {
+            final int existing;
+            try {
+                existing = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    continue; // a new application: Kafka Streams creates it with --merge-partitions
+                }
+                throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
+            }
+            if (existing != wanted) {
+                throw new StartupException("--" + StatsTopologyConfig.MERGE_PARTITIONS + " is " + wanted + ", but application "
+                        + applicationId + " has its internal topic " + topic + " with " + existing + " partitions (made by an "
+                        + "earlier version or setting): start with --" + StatsTopologyConfig.MERGE_PARTITIONS + " " + existing
+                        + " to carry on, or reset the application to change it (README, Upgrading the topology)");
+            }
         }
     }
 

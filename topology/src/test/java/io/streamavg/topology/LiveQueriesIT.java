@@ -73,6 +73,8 @@ class LiveQueriesIT {
                     KafkaClientSettings.BOOTSTRAP_SERVERS, bootstrapServers,
                     StatsTopologyConfig.APPLICATION_ID, "live-queries",
                     StatsTopologyConfig.PARTITIONS, String.valueOf(PARTITIONS),
+                    // Stores on both instances, so that each has to ask the other.
+                    StatsTopologyConfig.MERGE_PARTITIONS, String.valueOf(PARTITIONS),
                     StatsTopologyConfig.STATE_DIR, stateDir.toString())), new ServiceContext(new SimpleMeterRegistry(), routes));
             http = HttpEndpoints.start(HttpEndpoints.LOOPBACK, 0, routes);
             service.start(fatal::set);
