@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +64,13 @@ final class PipelineBench {
     static final String PRODUCER_PERF_TOPIC = "bench-producer-perf";
     /** Distinct lines in ProducerPerformance's payload file; it picks among them at random for each record. */
     static final int PAYLOAD_LINES = 100_000;
+    /** One untimed marker run of the latency warm-up, between two looks at the JIT compilers. */
+    private static final Duration WARMUP_ROUND = Duration.ofSeconds(10);
+    /**
+     * The compilers' share of one core under which the warm-up ends. Never zero: the broker's JVM goes
+     * on recompiling a little for as long as it runs (docs/BENCHMARKS.md, the latency run).
+     */
+    private static final double QUIET_COMPILERS = 0.10;
 
     private final PipelineConfig config;
     private final String command;
@@ -184,6 +192,7 @@ final class PipelineBench {
                     "--partitions", Integer.toString(config.partitions()),
                     "--http-port", httpPorts.get("topology").toString(), "--bind-address", "127.0.0.1"));
             config.streamThreads().ifPresent(threads -> topology.addAll(List.of("--num-stream-threads", Integer.toString(threads))));
+            config.mergePartitions().ifPresent(partitions -> topology.addAll(List.of("--merge-partitions", Integer.toString(partitions))));
             parts.put("topology", service("topology", "topology", topology));
             httpPorts.put("sink", EmbeddedKafkaBroker.freePort());
             parts.put("sink", service("sink", "sink", List.of("--bootstrap-servers", bootstrap, "--db", database.toString(),
@@ -283,13 +292,14 @@ final class PipelineBench {
         final List<String> markerColumns = IntStream.range(0, PipelineConfig.MARKER_COLUMNS)
                 .mapToObj(index -> Integer.toString(config.columns() + index)).toList();
         final Path report = work.resolve("load-latency.report");
+        final PipelineResults.Latency latency;
         try (SqliteCounts sqlite = new SqliteCounts(stack.database());
              // Sends until stopped below, however long the pipeline takes to show the markers; the
              // duration only bounds it should the bench die.
              ChildJvm load = launchLoad("load-latency", report, stack.ingestPort(), 0, rate,
-                     window.plus(config.timeout()).plus(config.latencyWarmup()).toSeconds(), config.seed() + 1_000_000)) {
+                     window.plus(config.timeout()).plus(config.latencyWarmup()).plus(WARMUP_ROUND).toSeconds(), config.seed() + 1_000_000)) {
             final Instant deadline = Instant.now().plus(config.timeout());
-            // The markers start once the steady load flows end to end, and --latency-warmup later, past the start-up.
+            // The markers start once the steady load flows end to end, and the JVMs have done compiling.
             final long baseline = sqlite.counts().getOrDefault("0", 0L);
             while (sqlite.counts().getOrDefault("0", 0L) <= baseline) {
                 load.checkAlive();
@@ -298,12 +308,22 @@ final class PipelineBench {
                 }
                 Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
             }
-            Thread.sleep(config.latencyWarmup().toMillis()); // not synchronisation: the steady load settles before the markers
-            final PipelineResults.Latency latency;
+            final List<Long> pids = new ArrayList<>(List.of(ProcessHandle.current().pid(), load.pid()));
+            stack.parts().values().forEach(part -> pids.add(part.pid()));
             final List<StageProbe.Stage> stages = stages();
             try (StageProbe probe = new StageProbe(bootstrap, stages)) {
-                latency = markers(sqlite, stack, stages, probe, markerColumns, deadline);
+                final double warmupSeconds = warmUp(sqlite, stack, stages, probe, markerColumns, pids);
+                final long compilingBefore = CompilerCpu.nanos(pids);
+                final long windowStart = System.nanoTime();
+                final Markers timed = markers(sqlite, stack, stages, probe, markerColumns, window);
+                final double compilerShare = (double) (CompilerCpu.nanos(pids) - compilingBefore) / (System.nanoTime() - windowStart);
+                latency = new PipelineResults.Latency(rate, timed.reachedRate(), timed.due(), timed.sent(), timed.late(),
+                        timed.latencies(), timed.pollPeriodNanos(), config.commitIntervalMillis(), timed.windowSeconds(),
+                        timed.stages(), Optional.of(StreamThreadCommits.read(stack.topologyHttpPort())), warmupSeconds, compilerShare);
             }
+            final MarkerLatencies.Summary summary = latency.summary();
+            LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
+                    summary.p99Nanos() / 1_000_000, summary.maxNanos() / 1_000_000);
             load.checkAlive();
             load.stop();
             return latency;
@@ -324,10 +344,41 @@ final class PipelineBench {
                 new StageProbe.Stage("column-averages (the merging tasks' commit)", Topics.COLUMN_AVERAGES, true, StageProbe::columnKey));
     }
 
-    /** Sends the markers at their rate for the window, timing each until {@code probe}'s stages and SQLite show it. */
-    private PipelineResults.Latency markers(final SqliteCounts sqlite, final Stack stack, final List<StageProbe.Stage> stages,
-                                            final StageProbe probe, final List<String> markerColumns, final Instant deadline)
+    /**
+     * The warm-up: the marker runs themselves, untimed, so that this JVM's probes and polls are compiled
+     * too, until the JIT compilers of every JVM of the run went quiet, or --latency-warmup is spent.
+     *
+     * @return the seconds it took
+     */
+    private double warmUp(final SqliteCounts sqlite, final Stack stack, final List<StageProbe.Stage> stages, final StageProbe probe,
+                          final List<String> markerColumns, final Collection<Long> pids) throws Exception {
+        final long start = System.nanoTime();
+        final long end = start + config.latencyWarmup().toNanos();
+        while (true) {
+            final long compilingBefore = CompilerCpu.nanos(pids);
+            final long roundStart = System.nanoTime();
+            markers(sqlite, stack, stages, probe, markerColumns, WARMUP_ROUND);
+            final double share = (double) (CompilerCpu.nanos(pids) - compilingBefore) / (System.nanoTime() - roundStart);
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("Latency warm-up: {} s, the JIT compilers used {}% of a core over the last round", String.format(Locale.ROOT, "%.0f", seconds),
+                    String.format(Locale.ROOT, "%.1f", share * 100));
+            if (share <= QUIET_COMPILERS || System.nanoTime() - end >= 0) {
+                return seconds;
+            }
+        }
+    }
+
+    /** The marker results of one window, before the warm-up and the compilers' share around it are known. */
+    private record Markers(double reachedRate, int due, int sent, int late, List<Long> latencies, double pollPeriodNanos,
+                           double windowSeconds, List<PipelineResults.StageLatency> stages) {
+    }
+
+    /** Sends the markers at their rate for {@code window}, timing each until {@code probe}'s stages and SQLite show it. */
+    private Markers markers(final SqliteCounts sqlite, final Stack stack, final List<StageProbe.Stage> stages,
+                            final StageProbe probe, final List<String> markerColumns, final Duration window)
             throws Exception {
+        final Instant deadline = Instant.now().plus(window).plus(config.timeout());
+        probe.drain(); // sightings of an earlier run's markers, which the columns' next markers must not take
         final long periodNanos = TimeUnit.SECONDS.toNanos(1) / config.markerRate();
         final long pollNanos = config.pollInterval().toNanos();
         final Map<String, Long> first = sqlite.counts();
@@ -340,7 +391,7 @@ final class PipelineBench {
             socket.connect(new InetSocketAddress("127.0.0.1", stack.ingestPort()), 10_000);
             final OutputStream toBridge = socket.getOutputStream();
             final long start = System.nanoTime();
-            final long end = start + config.latencyDuration().toNanos();
+            final long end = start + window.toNanos();
             final long firstPoll = start;
             long nextMarker = start;
             long nextPoll = start;
@@ -397,15 +448,9 @@ final class PipelineBench {
             }
             final double windowSeconds = (endPolled - firstPoll) / 1e9;
             final double pollPeriod = (double) (System.nanoTime() - firstPoll) / polls;
-            final int due = (int) (config.latencyDuration().toNanos() / periodNanos);
-            final PipelineResults.Latency latency = new PipelineResults.Latency(config.latencyRate(),
-                    (countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
-                    config.commitIntervalMillis(), windowSeconds, stageLatencies(stages, latencies),
-                    Optional.of(StreamThreadCommits.read(stack.topologyHttpPort())));
-            final MarkerLatencies.Summary summary = latency.summary();
-            LOG.info("Latency: {} markers, p50 {} ms, p99 {} ms, max {} ms", summary.markers(), summary.p50Nanos() / 1_000_000,
-                    summary.p99Nanos() / 1_000_000, summary.maxNanos() / 1_000_000);
-            return latency;
+            final int due = (int) (window.toNanos() / periodNanos);
+            return new Markers((countAtEnd - countAtStart) / windowSeconds, due, sent, late, latencies.latencies(), pollPeriod,
+                    windowSeconds, stageLatencies(stages, latencies));
         }
     }
 

@@ -27,6 +27,7 @@ final class PipelineConfig extends AbstractConfig {
     static final String MARKER_RATE = "marker-rate";
     static final String COMMIT_INTERVAL = "commit-interval";
     static final String STREAM_THREADS = "stream-threads";
+    static final String MERGE_PARTITIONS = "merge-partitions";
     static final String POLL_INTERVAL = "poll-interval";
     static final String SEED = "seed";
     static final String TIMEOUT = "timeout";
@@ -62,9 +63,12 @@ final class PipelineConfig extends AbstractConfig {
                     "Lines per second of the steady load under which the latency run measures send-to-SQLite latency.")
             .define(LATENCY_DURATION, Type.INT, 30, Range.between(1, 86_400), Importance.MEDIUM,
                     "Seconds the latency run sends markers for (the steady load runs a little longer on each side).")
-            .define(LATENCY_WARMUP, Type.INT, 20, Range.between(0, 3_600), Importance.LOW,
-                    "Seconds the steady load runs end to end before the first marker: JVMs started for the run are "
-                            + "still compiling, and run alone (--runs latency) a cold pipeline fell behind for the whole window.")
+            .define(LATENCY_WARMUP, Type.INT, 240, Range.between(0, 3_600), Importance.LOW,
+                    "Most seconds of untimed markers under the steady load before the timed ones, which start as soon as the "
+                            + "JIT compilers of every JVM of the run use under a tenth of a core over 10 s: JVMs started for the run "
+                            + "compile for minutes on the cores the pipeline needs, and a commit then takes ten times as long.")
+            .define(MERGE_PARTITIONS, Type.INT, 0, Range.between(0, 1_024), Importance.LOW,
+                    "The topology's --merge-partitions; 0 leaves the topology's own default.")
             .define(MARKER_RATE, Type.INT, 50, Range.between(1, 200), Importance.LOW,
                     "Marker lines per second in the latency run, each timed from its send until SQLite shows it.")
             .define(COMMIT_INTERVAL, Type.INT, 100, Range.between(1, 600_000), Importance.MEDIUM,
@@ -136,6 +140,11 @@ final class PipelineConfig extends AbstractConfig {
     /** The topology's stream threads, if set. */
     java.util.OptionalInt streamThreads() {
         return getInt(STREAM_THREADS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(STREAM_THREADS));
+    }
+
+    /** The topology's --merge-partitions, if set. */
+    java.util.OptionalInt mergePartitions() {
+        return getInt(MERGE_PARTITIONS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(MERGE_PARTITIONS));
     }
 
     Duration pollInterval() {

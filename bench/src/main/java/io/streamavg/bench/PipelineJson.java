@@ -65,6 +65,8 @@ final class PipelineJson {
             node.put("maxMillis", summary.maxNanos() / 1e6);
             node.put("commitIntervalMillis", latency.commitIntervalMillis());
             node.put("pollPeriodMillis", latency.pollPeriodNanos() / 1e6);
+            node.put("warmupSeconds", latency.warmupSeconds());
+            node.put("compilerCores", latency.compilerShare());
             latency.commits().ifPresent(commits -> {
                 final ObjectNode commitNode = node.putObject("topologyCommits");
                 commitNode.put("avgMillis", commits.avgMillis());

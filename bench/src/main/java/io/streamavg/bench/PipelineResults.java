@@ -58,10 +58,12 @@ record PipelineResults(String command, String machine, String startedAt, double 
      * @param stages            the topics before SQLite, in the order a marker crosses them, and
      *                          how long after its send each showed it
      * @param commits           the topology's commits at the end of the window, as its own metrics have them
+     * @param warmupSeconds     how long the untimed marker runs before the window went on
+     * @param compilerShare     the JIT compilers of every JVM of the run, in cores, over the window
      */
     record Latency(long targetRate, double reachedRate, int markersDue, int markersSent, int markersDelayed, List<Long> latenciesNanos,
                    double pollPeriodNanos, int commitIntervalMillis, double windowSeconds, List<StageLatency> stages,
-                   Optional<StreamThreadCommits> commits) {
+                   Optional<StreamThreadCommits> commits, double warmupSeconds, double compilerShare) {
 
         MarkerLatencies.Summary summary() {
             return MarkerLatencies.Summary.of(latenciesNanos);

@@ -78,6 +78,9 @@ final class PipelineTable {
         latency.commits().ifPresent(commits -> out.append(String.format(Locale.ROOT,
                 "%nThe topology's stream threads (Kafka Streams' metrics, last 30–60 s): a commit took %.1f ms on average,"
                         + " %.0f ms at most; %.1f commits a second.%n", commits.avgMillis(), commits.maxMillis(), commits.perSecond())));
+        out.append(String.format(Locale.ROOT, "%nMarkers were timed after %.0f s of untimed ones (until the JVMs' JIT compilers went quiet, or"
+                + " --latency-warmup); over the window the compilers of every JVM used %.0f%% of a core.%n",
+                latency.warmupSeconds(), latency.compilerShare() * 100));
         return out.toString();
     }
 

@@ -26,7 +26,7 @@ class PipelineReportTest {
             List.of(120_000_000L, 80_000_000L, 300_000_000L, 100_000_000L), 11_200_000, 100, 30.2, List.of(
                     new PipelineResults.StageLatency("raw-lines", List.of(5_000_000L, 7_000_000L, 9_000_000L, 30_000_000L)),
                     new PipelineResults.StageLatency("column-averages", List.of())),
-            Optional.of(new StreamThreadCommits(12.5, 80, 19.5)));
+            Optional.of(new StreamThreadCommits(12.5, 80, 19.5)), 61.7, 0.083);
 
     private static PipelineResults results(final List<PipelineResults.Throughput> runs, final Optional<PipelineResults.Latency> latency) {
         return new PipelineResults("streamavg bench pipeline --lines 2000000", "Machine: test.", "2026-11-25T14:00Z", 3.5, runs, latency);
@@ -76,6 +76,8 @@ class PipelineReportTest {
                 "| column-averages | 0 | – | – | – |",
                 "| SQLite (the sink's transaction) | 4 | 100 | 300 | 300 |");
         assertThat(PipelineTable.latency(LATENCY)).contains("a commit took 12.5 ms on average, 80 ms at most; 19.5 commits a second.");
+        assertThat(PipelineTable.latency(LATENCY)).contains("Markers were timed after 62 s of untimed ones",
+                "over the window the compilers of every JVM used 8% of a core.");
     }
 
     @Test
@@ -116,6 +118,8 @@ class PipelineReportTest {
         assertThat(latency.get("markersDue").asInt()).isEqualTo(1_510);
         assertThat(latency.get("markersSent").asInt()).isEqualTo(1_500);
         assertThat(latency.get("pollPeriodMillis").asDouble()).isEqualTo(11.2);
+        assertThat(latency.get("warmupSeconds").asDouble()).isEqualTo(61.7);
+        assertThat(latency.get("compilerCores").asDouble()).isEqualTo(0.083);
         assertThat(latency.get("stages").get(0).get("visibleOn").asText()).isEqualTo("raw-lines");
         assertThat(latency.get("stages").get(0).get("p50Millis").asDouble()).isEqualTo(7.0);
         assertThat(latency.get("stages").get(1).get("markers").asInt()).isZero();
