@@ -179,10 +179,9 @@ final class BridgeBench {
                 final List<PipelineResults.Part> parts = new ArrayList<>();
                 after.forEach((name, sample) -> {
                     final ProcessSample spent = sample.since(before.get(name));
-                    parts.add(new PipelineResults.Part(name, spent.cpuNanos(), spent.peakRssBytes(), spent.runQueueNanos()));
+                    parts.add(PipelineResults.Part.of(name, spent));
                 });
-                parts.add(new PipelineResults.Part("loadgen", sent.process().cpuNanos(), sent.process().peakRssBytes(),
-                        sent.process().runQueueNanos()));
+                parts.add(PipelineResults.Part.of("loadgen", sent.process()));
                 final double seconds = (done - sent.startMicros()) / 1e6;
                 LOG.info("{}: {} lines/s ({} s)", id, String.format(Locale.ROOT, "%,.0f", lines / seconds),
                         String.format(Locale.ROOT, "%.1f", seconds));

@@ -34,6 +34,7 @@ record ChildOutcome(long startMicros, long endMicros, long records, double rateP
         properties.setProperty("peak-rss-bytes", Long.toString(process.peakRssBytes()));
         properties.setProperty("rss-bytes", Long.toString(process.rssBytes()));
         properties.setProperty("run-queue-nanos", Long.toString(process.runQueueNanos()));
+        properties.setProperty("compiler-nanos", Long.toString(process.compilerNanos()));
         final Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             properties.store(out, null);
@@ -51,7 +52,7 @@ record ChildOutcome(long startMicros, long endMicros, long records, double rateP
                 Double.parseDouble(properties.getProperty("rate")),
                 new ProcessSample(Long.parseLong(properties.getProperty("cpu-nanos")),
                         Long.parseLong(properties.getProperty("peak-rss-bytes")), Long.parseLong(properties.getProperty("rss-bytes")),
-                        Long.parseLong(properties.getProperty("run-queue-nanos"))));
+                        Long.parseLong(properties.getProperty("run-queue-nanos")), Long.parseLong(properties.getProperty("compiler-nanos"))));
     }
 
     /** {@link System#nanoTime()} as microseconds since the epoch, through one reading of both clocks. */

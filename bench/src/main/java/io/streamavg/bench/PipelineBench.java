@@ -253,9 +253,9 @@ final class PipelineBench {
         final List<PipelineResults.Part> parts = new ArrayList<>();
         after.forEach((name, sample) -> {
             final ProcessSample spent = sample.since(before.get(name));
-            parts.add(new PipelineResults.Part(name, spent.cpuNanos(), spent.peakRssBytes(), spent.runQueueNanos()));
+            parts.add(PipelineResults.Part.of(name, spent));
         });
-        parts.add(new PipelineResults.Part("loadgen", sent.process().cpuNanos(), sent.process().peakRssBytes(), sent.process().runQueueNanos()));
+        parts.add(PipelineResults.Part.of("loadgen", sent.process()));
         final double seconds = (doneMicros - sent.startMicros()) / 1e6;
         LOG.info("{}: {} lines/s ({} s)", id, String.format(Locale.ROOT, "%,.0f", config.lines() / seconds),
                 String.format(Locale.ROOT, "%.1f", seconds));
@@ -547,9 +547,8 @@ final class PipelineBench {
         return new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
                 "Kafka `ProducerPerformance`, same lines, the bridge's producer settings", outcome.records(), seconds,
                 "its own measure: first send to last acknowledgement",
-                List.of(new PipelineResults.Part("broker (bench JVM)", broker.cpuNanos(), broker.peakRssBytes(), broker.runQueueNanos()),
-                        new PipelineResults.Part("ProducerPerformance", outcome.process().cpuNanos(), outcome.process().peakRssBytes(),
-                                outcome.process().runQueueNanos())));
+                List.of(PipelineResults.Part.of("broker (bench JVM)", broker),
+                        PipelineResults.Part.of("ProducerPerformance", outcome.process())));
     }
 
     /** The load generator's lines (connection by connection, as its seeds make them), up to {@link #PAYLOAD_LINES}. */

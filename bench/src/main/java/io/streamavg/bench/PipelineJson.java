@@ -42,6 +42,7 @@ final class PipelineJson {
             for (final PipelineResults.Part part : run.parts()) {
                 final ObjectNode partNode = parts.putObject(part.name());
                 partNode.put("cpuSeconds", part.cpuNanos() / 1e9);
+                partNode.put("compilerCpuSeconds", part.compilerNanos() / 1e9);
                 partNode.put("peakRssBytes", part.peakRssBytes());
                 if (part.runQueueNanos() < 0) {
                     partNode.putNull("waitedForCoreSeconds");

@@ -26,8 +26,13 @@ record PipelineResults(String command, String machine, String startedAt, double 
      * @param cpuNanos      CPU time the part spent during the run (the short-lived children: from their launch)
      * @param peakRssBytes  its highest resident memory since it started, as of the end of the run
      * @param runQueueNanos time its threads waited for a core during the run; -1 where unknown
+     * @param compilerNanos of {@code cpuNanos}, what its JIT compilers spent
      */
-    record Part(String name, long cpuNanos, long peakRssBytes, long runQueueNanos) {
+    record Part(String name, long cpuNanos, long peakRssBytes, long runQueueNanos, long compilerNanos) {
+
+        static Part of(final String name, final ProcessSample spent) {
+            return new Part(name, spent.cpuNanos(), spent.peakRssBytes(), spent.runQueueNanos(), spent.compilerNanos());
+        }
     }
 
     /**

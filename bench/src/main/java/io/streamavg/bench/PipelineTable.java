@@ -46,12 +46,14 @@ final class PipelineTable {
     /** Each part's CPU and memory, run by run. */
     static String parts(final PipelineResults results) {
         final StringBuilder out = new StringBuilder(
-                "| run | part | CPU s | CPU ms / 1k lines | peak RSS MB | waited for a core, s |\n|---|---|--:|--:|--:|--:|\n");
+                "| run | part | CPU s | of which JIT compilers, s | CPU ms / 1k lines | peak RSS MB | waited for a core, s |\n"
+                        + "|---|---|--:|--:|--:|--:|--:|\n");
         for (final PipelineResults.Throughput run : results.throughput()) {
             for (final PipelineResults.Part part : run.parts()) {
                 out.append("| ").append(run.id())
                         .append(" | ").append(part.name())
                         .append(" | ").append(String.format(Locale.ROOT, "%.1f", part.cpuNanos() / 1e9))
+                        .append(" | ").append(String.format(Locale.ROOT, "%.1f", part.compilerNanos() / 1e9))
                         .append(" | ").append(String.format(Locale.ROOT, "%.2f", part.cpuNanos() / 1e6 / (run.lines() / 1000.0)))
                         .append(" | ").append(String.format(Locale.ROOT, "%,.0f", part.peakRssBytes() / 1048576.0))
                         .append(" | ").append(part.runQueueNanos() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", part.runQueueNanos() / 1e9))

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * @param rssBytes      resident memory now ({@code VmRSS})
  * @param runQueueNanos time the process's live threads were ready to run but waited for a core
  *                      (the second figure of each {@code /proc/PID/task/TID/schedstat}); -1 where unknown
+ * @param compilerNanos CPU time of its live JIT compiler threads ({@link CompilerCpu}), part of {@code cpuNanos}
  */
-record ProcessSample(long cpuNanos, long peakRssBytes, long rssBytes, long runQueueNanos) {
+record ProcessSample(long cpuNanos, long peakRssBytes, long rssBytes, long runQueueNanos, long compilerNanos) {
 
     /**
      * Linux reports CPU time in {@code /proc} in clock ticks of {@code USER_HZ}, which the kernel's
@@ -29,7 +30,8 @@ record ProcessSample(long cpuNanos, long peakRssBytes, long rssBytes, long runQu
         final Path proc = Path.of("/proc", Long.toString(pid));
         final String status = Files.readString(proc.resolve("status"));
         return new ProcessSample(cpuNanosOfStat(Files.readString(proc.resolve("stat"))),
-                kilobytes(status, "VmHWM") * 1024, kilobytes(status, "VmRSS") * 1024, runQueueNanos(proc));
+                kilobytes(status, "VmHWM") * 1024, kilobytes(status, "VmRSS") * 1024, runQueueNanos(proc),
+                CompilerCpu.nanos(java.util.List.of(pid)));
     }
 
     /** This process. */
@@ -84,6 +86,8 @@ record ProcessSample(long cpuNanos, long peakRssBytes, long rssBytes, long runQu
     /** What happened between an earlier sample and this one: CPU and run-queue time spent, the peak as of now. */
     ProcessSample since(final ProcessSample earlier) {
         return new ProcessSample(cpuNanos - earlier.cpuNanos, peakRssBytes, rssBytes,
-                runQueueNanos < 0 || earlier.runQueueNanos < 0 ? -1 : runQueueNanos - earlier.runQueueNanos);
+                runQueueNanos < 0 || earlier.runQueueNanos < 0 ? -1 : runQueueNanos - earlier.runQueueNanos,
+                // A compiler thread that ended took its time with it: never below zero.
+                Math.max(0, compilerNanos - earlier.compilerNanos));
     }
 }

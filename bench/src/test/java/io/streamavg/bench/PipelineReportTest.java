@@ -15,9 +15,9 @@ class PipelineReportTest {
 
     private static final PipelineResults.Throughput PIPELINE = new PipelineResults.Throughput("pipeline",
             "streamavg: loadgen → bridge → topology → sink", 2_000_000, 16.0, "every sample_count in SQLite", List.of(
-                    new PipelineResults.Part("broker (bench JVM)", 12_000_000_000L, 900 * MB, 3_000_000_000L),
-                    new PipelineResults.Part("bridge", 4_000_000_000L, 300 * MB, -1),
-                    new PipelineResults.Part("topology", 20_000_000_000L, 500 * MB, 5_000_000_000L)));
+                    new PipelineResults.Part("broker (bench JVM)", 12_000_000_000L, 900 * MB, 3_000_000_000L, 4_000_000_000L),
+                    new PipelineResults.Part("bridge", 4_000_000_000L, 300 * MB, -1, 1_500_000_000L),
+                    new PipelineResults.Part("topology", 20_000_000_000L, 500 * MB, 5_000_000_000L, 7_250_000_000L)));
     private static final PipelineResults.Throughput TEXTBOOK = new PipelineResults.Throughput("textbook", "textbook", 2_000_000, 80.0,
             "every count on its output topic", List.of());
     private static final PipelineResults.Throughput CEILING = new PipelineResults.Throughput(PipelineResults.PRODUCER_PERF,
@@ -52,9 +52,9 @@ class PipelineReportTest {
     @Test
     void shouldListEachPartsCpuAndPeakMemory() {
         assertThat(PipelineTable.parts(results(List.of(PIPELINE), Optional.empty())).lines()).containsSequence(
-                "| pipeline | broker (bench JVM) | 12.0 | 6.00 | 900 | 3.0 |",
-                "| pipeline | bridge | 4.0 | 2.00 | 300 | – |",
-                "| pipeline | topology | 20.0 | 10.00 | 500 | 5.0 |");
+                "| pipeline | broker (bench JVM) | 12.0 | 4.0 | 6.00 | 900 | 3.0 |",
+                "| pipeline | bridge | 4.0 | 1.5 | 2.00 | 300 | – |",
+                "| pipeline | topology | 20.0 | 7.3 | 10.00 | 500 | 5.0 |");
     }
 
     @Test
@@ -64,7 +64,7 @@ class PipelineReportTest {
         final String all = PipelineTable.markdown(results(List.of(PIPELINE, CEILING), Optional.of(LATENCY)));
         assertThat(all).startsWith("### streamavg bench pipeline, 2026-11-25T14:00Z\n\n"
                 + "`streamavg bench pipeline --lines 2000000`. Machine: test. Load average 3.50 at the end.\n");
-        assertThat(all).contains("| 12.0 | 6.00 | 900 |").contains("| p50 ms | p99 ms | max ms |");
+        assertThat(all).contains("| 12.0 | 4.0 | 6.00 | 900 |").contains("| p50 ms | p99 ms | max ms |");
     }
 
     @Test
@@ -107,6 +107,7 @@ class PipelineReportTest {
         assertThat(pipeline.get("linesPerSecond").asDouble()).isEqualTo(125_000.0);
         assertThat(pipeline.get("ratioToProducerPerformance").asDouble()).isEqualTo(0.625);
         assertThat(pipeline.get("parts").get("topology").get("cpuSeconds").asDouble()).isEqualTo(20.0);
+        assertThat(pipeline.get("parts").get("topology").get("compilerCpuSeconds").asDouble()).isEqualTo(7.25);
         assertThat(pipeline.get("parts").get("topology").get("peakRssBytes").asLong()).isEqualTo(500 * MB);
         assertThat(pipeline.get("parts").get("bridge").get("waitedForCoreSeconds").isNull()).isTrue();
         assertThat(json.get("throughput").get(2).get("ratioToProducerPerformance").asDouble()).isEqualTo(1.0);

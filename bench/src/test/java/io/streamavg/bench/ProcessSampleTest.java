@@ -23,10 +23,12 @@ class ProcessSampleTest {
 
     @Test
     void shouldSubtractTimesButKeepThePeak() {
-        final ProcessSample before = new ProcessSample(1_000, 100, 90, 50);
-        final ProcessSample after = new ProcessSample(3_500, 400, 300, 80);
-        assertThat(after.since(before)).isEqualTo(new ProcessSample(2_500, 400, 300, 30));
-        assertThat(after.since(new ProcessSample(0, 0, 0, -1)).runQueueNanos()).isEqualTo(-1);
+        final ProcessSample before = new ProcessSample(1_000, 100, 90, 50, 200);
+        final ProcessSample after = new ProcessSample(3_500, 400, 300, 80, 700);
+        assertThat(after.since(before)).isEqualTo(new ProcessSample(2_500, 400, 300, 30, 500));
+        assertThat(after.since(new ProcessSample(0, 0, 0, -1, 0)).runQueueNanos()).isEqualTo(-1);
+        // Compiler threads come and go: one that ended since took its time with it.
+        assertThat(new ProcessSample(3_500, 400, 300, 80, 100).since(before).compilerNanos()).isZero();
     }
 
     /** The real thing, on this JVM: Linux only, as the bench. */
@@ -35,5 +37,7 @@ class ProcessSampleTest {
         final ProcessSample self = ProcessSample.ofSelf();
         assertThat(self.cpuNanos()).isPositive();
         assertThat(self.peakRssBytes()).isGreaterThanOrEqualTo(self.rssBytes()).isGreaterThan(10L << 20);
+        // This JVM has compiled something by the time a test runs, and its compilers are part of its CPU.
+        assertThat(self.compilerNanos()).isPositive().isLessThanOrEqualTo(self.cpuNanos());
     }
 }
