@@ -193,7 +193,7 @@ final class BridgeBench {
 
     /** Kafka's ProducerPerformance, as the pipeline bench runs it, printing the producer's metrics at its end. */
     private PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines) throws Exception {
-        return PipelineBench.producerPerformance(bootstrap, lines, config.connections(), config.columns(), config.seed(),
+        return PipelineBench.producerPerformance(bootstrap, 0, lines, config.connections(), config.columns(), config.seed(),
                 config.timeout(), work, true);
     }
 

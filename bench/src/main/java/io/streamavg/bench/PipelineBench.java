@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -220,27 +221,43 @@ final class PipelineBench {
 
     private PipelineResults.Throughput projectThroughput(final Stack stack) throws Exception {
         LOG.info("Throughput through bridge, topology and sink: {} lines over {} connections", config.lines(), config.connections());
+        final long warmup = config.warmupLines();
+        if (warmup > 0) {
+            LOG.info("Warm-up: {} lines through the same stack, untimed", warmup);
+            try (SqliteCounts sqlite = new SqliteCounts(stack.database());
+                 ChildJvm load = launchLoad("load-pipeline-warmup", work.resolve("load-pipeline-warmup.report"), stack.ingestPort(),
+                         warmup, 0, 0, config.seed() + 2_000_000)) {
+                awaitSqliteCounts(sqlite, stack, warmup);
+                load.awaitExit(Instant.now().plus(config.timeout()));
+            }
+        }
         final Map<String, ProcessSample> before = samples(stack.parts());
         final Path report = work.resolve("load-pipeline.report");
         try (SqliteCounts sqlite = new SqliteCounts(stack.database());
              ChildJvm load = launchLoad("load-pipeline", report, stack.ingestPort(), config.lines(), 0, 0, config.seed())) {
             final Instant deadline = Instant.now().plus(config.timeout());
-            long polls = 0;
-            while (!SqliteCounts.complete(sqlite.counts(), config.columns(), config.lines())) {
-                if (++polls % 100 == 0) {
-                    checkAlive(stack.parts().values());
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new TimeoutException("SQLite did not count every line within " + config.timeout() + ": " + sqlite.counts());
-                }
-                Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
-            }
+            awaitSqliteCounts(sqlite, stack, warmup + config.lines());
             final long done = VariantProcess.nowMicros();
             final Map<String, ProcessSample> after = samples(stack.parts());
             load.awaitExit(deadline);
             final ChildOutcome sent = ChildOutcome.readFrom(report);
             return throughput("pipeline", "streamavg: loadgen → bridge → topology → sink", sent, done, "every sample_count in SQLite",
                     before, after);
+        }
+    }
+
+    /** Until every load column's sample_count in SQLite is {@code lines}, polling the file as any reader would. */
+    private void awaitSqliteCounts(final SqliteCounts sqlite, final Stack stack, final long lines) throws Exception {
+        final Instant deadline = Instant.now().plus(config.timeout());
+        long polls = 0;
+        while (!SqliteCounts.complete(sqlite.counts(), config.columns(), lines)) {
+            if (++polls % 100 == 0) {
+                checkAlive(stack.parts().values());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new TimeoutException("SQLite did not count every line within " + config.timeout() + ": " + sqlite.counts());
+            }
+            Thread.sleep(config.pollInterval().toMillis()); // polling the file another process writes
         }
     }
 
@@ -485,24 +502,35 @@ final class PipelineBench {
             final Instant deadline = Instant.now().plus(config.timeout());
             parts.get("bridge").awaitHttpReady(bridgeHttp, deadline);
             parts.get("textbook topology").awaitFile(ready, deadline);
-            final Map<String, ProcessSample> before = samples(parts);
-            final Path report = work.resolve("load-textbook.report");
+            final Supplier<Throwable> failure = () -> {
+                try {
+                    checkAlive(parts.values());
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            };
             try (OutputWatcher output = new OutputWatcher(bootstrap, TextbookTopology.OUTPUT, from,
-                    value -> TextbookTopology.CountSum.SERDE.deserializer().deserialize(TextbookTopology.OUTPUT, value).count());
-                 ChildJvm load = launchLoad("load-textbook", report, ingestPort, config.lines(), 0, 0, config.seed())) {
-                output.awaitCounts(config.columns(), config.lines(), config.timeout(), () -> {
-                    try {
-                        checkAlive(parts.values());
-                        return null;
-                    } catch (IllegalStateException e) {
-                        return e;
+                    value -> TextbookTopology.CountSum.SERDE.deserializer().deserialize(TextbookTopology.OUTPUT, value).count())) {
+                final long warmup = config.warmupLines();
+                if (warmup > 0) {
+                    LOG.info("Warm-up: {} lines through the textbook's stack, untimed", warmup);
+                    try (ChildJvm load = launchLoad("load-textbook-warmup", work.resolve("load-textbook-warmup.report"), ingestPort,
+                            warmup, 0, 0, config.seed() + 2_000_000)) {
+                        output.awaitCounts(config.columns(), warmup, config.timeout(), failure);
+                        load.awaitExit(Instant.now().plus(config.timeout()));
                     }
-                });
-                final long done = VariantProcess.nowMicros();
-                final Map<String, ProcessSample> after = samples(parts);
-                load.awaitExit(deadline);
-                return throughput("textbook", "textbook DSL topology: loadgen → bridge → textbook (no sink)", ChildOutcome.readFrom(report),
-                        done, "every count on its output topic", before, after);
+                }
+                final Map<String, ProcessSample> before = samples(parts);
+                final Path report = work.resolve("load-textbook.report");
+                try (ChildJvm load = launchLoad("load-textbook", report, ingestPort, config.lines(), 0, 0, config.seed())) {
+                    output.awaitCounts(config.columns(), warmup + config.lines(), config.timeout(), failure);
+                    final long done = VariantProcess.nowMicros();
+                    final Map<String, ProcessSample> after = samples(parts);
+                    load.awaitExit(Instant.now().plus(config.timeout()));
+                    return throughput("textbook", "textbook DSL topology: loadgen → bridge → textbook (no sink)",
+                            ChildOutcome.readFrom(report), done, "every count on its output topic", before, after);
+                }
             }
         } finally {
             for (final ChildJvm part : parts.values()) {
@@ -512,7 +540,8 @@ final class PipelineBench {
     }
 
     private PipelineResults.Throughput producerPerformance(final String bootstrap) throws Exception {
-        return producerPerformance(bootstrap, config.lines(), config.connections(), config.columns(), config.seed(), config.timeout(), work, false);
+        return producerPerformance(bootstrap, config.warmupLines(), config.lines(), config.connections(), config.columns(), config.seed(),
+                config.timeout(), work, false);
     }
 
     /**
@@ -520,14 +549,14 @@ final class PipelineBench {
      * (as {@code connections} connections with {@code seed} make them) to {@link #PRODUCER_PERF_TOPIC}
      * with the bridge's producer settings: the ceiling of a bench of the bridge.
      */
-    static PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines, final int connections,
+    static PipelineResults.Throughput producerPerformance(final String bootstrap, final long warmupRecords, final long lines, final int connections,
                                                           final int columns, final long seed, final Duration timeout,
                                                           final Path work, final boolean printMetrics) throws Exception {
         LOG.info("Kafka's ProducerPerformance: {} records of the same lines", lines);
         final Path payload = work.resolve("payload.txt");
         writePayload(payload, lines, connections, columns, seed);
         final Path report = work.resolve("producer-perf.report");
-        final List<String> args = new ArrayList<>(List.of(report.toString(),
+        final List<String> args = new ArrayList<>(List.of(report.toString(), Long.toString(warmupRecords),
                 "--topic", PRODUCER_PERF_TOPIC, "--num-records", Long.toString(lines), "--throughput", "-1",
                 "--payload-file", payload.toString()));
         if (printMetrics) {

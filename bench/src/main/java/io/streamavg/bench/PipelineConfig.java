@@ -28,6 +28,7 @@ final class PipelineConfig extends AbstractConfig {
     static final String COMMIT_INTERVAL = "commit-interval";
     static final String STREAM_THREADS = "stream-threads";
     static final String MERGE_PARTITIONS = "merge-partitions";
+    static final String WARMUP_LINES = "warmup-lines";
     static final String POLL_INTERVAL = "poll-interval";
     static final String SEED = "seed";
     static final String TIMEOUT = "timeout";
@@ -46,6 +47,10 @@ final class PipelineConfig extends AbstractConfig {
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(LINES, Type.LONG, 2_000_000L, Range.between(1L, 1_000_000_000L), Importance.HIGH,
                     "Lines of the throughput runs; each ends when every column counts them all (in SQLite, or on the textbook's topic).")
+            .define(WARMUP_LINES, Type.LONG, 2_000_000L, Range.between(0L, 1_000_000_000L), Importance.MEDIUM,
+                    "Lines sent through each throughput run's stack, and records through ProducerPerformance's JVM, untimed, "
+                            + "before the timed ones: the services run for days, and a JVM's first minute is spent as much in its JIT "
+                            + "compilers as in its work. 0 times them cold, from their first lines.")
             .define(COLUMNS, Type.INT, 8, Range.between(1, 512), Importance.MEDIUM, "Numbers per line.")
             .define(CONNECTIONS, Type.INT, 16, Range.between(1, 1024), Importance.HIGH,
                     "TCP connections of the load generator, in the throughput runs and for the steady load of the latency run.")
@@ -145,6 +150,10 @@ final class PipelineConfig extends AbstractConfig {
     /** The topology's --merge-partitions, if set. */
     java.util.OptionalInt mergePartitions() {
         return getInt(MERGE_PARTITIONS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(MERGE_PARTITIONS));
+    }
+
+    long warmupLines() {
+        return getLong(WARMUP_LINES);
     }
 
     Duration pollInterval() {
