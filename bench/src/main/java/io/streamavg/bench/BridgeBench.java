@@ -34,12 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code streamavg bench bridge}: lines per second from TCP clients into raw-lines. The broker runs
  * in this JVM, the bridge ({@code streamavg bridge}) and the load generator each in a child JVM.
- * Runs, on the same broker, after ProducerPerformance then the bridge sending half as many lines to
- * warm the broker's JIT up (not reported): the bridge without and with {@code --ack}, each timed from
- * the load generator's first connection until raw-lines holds every line (its end offsets; with
- * --ack the load generator also checks that every line was acknowledged), then Kafka's
- * ProducerPerformance sending as many of the same lines with the bridge's default producer
- * settings: the ceiling. Beside the tables, each producer's own averages (batch size, records per
+ * Runs, on the same broker: the bridge without and with {@code --ack}, each a fresh bridge JVM that
+ * first takes --warmup-lines untimed, then timed from the load generator's first connection until
+ * raw-lines holds every line (its end offsets; with --ack the load generator also checks that every
+ * line was acknowledged), then Kafka's ProducerPerformance sending as many of the same lines with
+ * the bridge's default producer settings, after as many records untimed: the ceiling. Beside the tables, each producer's own averages (batch size, records per
  * request, time in the accumulator), and in the log each process's CPU by thread kind.
  */
 final class BridgeBench {
@@ -74,15 +73,10 @@ final class BridgeBench {
             TopicSetup.createMissing(admin, topics, config.timeout());
             // Before the first send, as the producer pitfall KAFKA-15591 requires.
             TopicSetup.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), config.timeout());
-            // The broker shares this JVM: whichever run came first would pay for its JIT warming up.
-            LOG.info("Warming the broker up with ProducerPerformance (not reported)");
-            producerPerformance(broker.bootstrapServers(), Math.max(config.connections(), config.lines() / 2));
-            // The bridge's rows make the broker's JVM compile more than ProducerPerformance's did: its
-            // requests' shapes, the polling of raw-lines' end offsets (its C2 compiler thread took
-            // 4.0 s of the first bridge row's 9.3 s of broker CPU, against 0.4 s in ProducerPerformance's row).
-            LOG.info("Warming the broker up with the bridge (not reported)");
-            bridgeRun(admin, broker.bootstrapServers(), false, "bridge-warm-up", Math.max(config.connections(), config.lines() / 2));
-            producerMetrics.clear();
+            // The broker shares this JVM, and the bridge's rows make it compile more than ProducerPerformance's
+            // (its requests' shapes, the polling of raw-lines' end offsets: its C2 compiler thread took 4.0 s of
+            // the first bridge row's 9.3 s of broker CPU, against 0.4 s in ProducerPerformance's row). Each run
+            // warms up first (--warmup-lines), and the first also warms the broker.
             throughput.add(bridgeRun(admin, broker.bootstrapServers(), false, "bridge", config.lines()));
             throughput.add(bridgeRun(admin, broker.bootstrapServers(), true, "bridge-ack", config.lines()));
             final ThreadCpu brokerThreads = ThreadCpu.of(ProcessHandle.current().pid());
@@ -138,30 +132,30 @@ final class BridgeBench {
             throws Exception {
         {
             bridge.awaitHttpReady(httpPort, deadline);
-            final Map<String, ProcessSample> before = new LinkedHashMap<>();
-            before.put("broker (bench JVM)", ProcessSample.ofSelf());
-            before.put("bridge", bridge.sample());
-            final ThreadCpu brokerThreads = ThreadCpu.of(ProcessHandle.current().pid());
-            final ThreadCpu bridgeThreads = ThreadCpu.of(bridge.pid());
+            final long warmup = config.warmupLines();
             final Path report = work.resolve("load-" + id + ".report");
-            final List<String> load = new ArrayList<>(List.of(report.toString(), "--port", Integer.toString(ingestPort),
-                    "--connections", Integer.toString(config.connections()), "--lines", Long.toString(lines),
-                    "--columns", Integer.toString(config.columns()), "--seed", Long.toString(config.seed())));
-            if (ack) {
-                load.addAll(List.of("--ack", "true"));
+            final Path go = work.resolve("load-" + id + ".go");
+            final List<String> load = new ArrayList<>(List.of(report.toString()));
+            if (warmup > 0) {
+                // One load generator for both, so that the timed lines come from a warm client too.
+                load.addAll(List.of(LoadProcess.WARMUP_THEN, Long.toString(warmup), go.toString()));
             }
+            load.addAll(loadArguments(ingestPort, lines, ack));
             try (ChildJvm loadgen = ChildJvm.launch("load-" + id, LoadProcess.class.getName(), load, work)) {
-                long polls = 0;
-                long arrived;
-                while ((arrived = rawLines(admin) - from) < lines) {
-                    if (++polls % 100 == 0) {
-                        bridge.checkAlive();
-                    }
-                    if (Instant.now().isAfter(deadline)) {
-                        throw new TimeoutException(arrived + " of " + lines + " lines on raw-lines within " + config.timeout());
-                    }
-                    Thread.sleep(POLL_MILLIS); // polling the broker's end offsets
+                if (warmup > 0) {
+                    LOG.info("{}: warm-up, {} lines untimed", id, warmup);
+                    awaitRawLines(bridge, admin, from, warmup, deadline);
                 }
+                final long timedFrom = from + warmup;
+                final Map<String, ProcessSample> before = new LinkedHashMap<>();
+                before.put("broker (bench JVM)", ProcessSample.ofSelf());
+                before.put("bridge", bridge.sample());
+                final ThreadCpu brokerThreads = ThreadCpu.of(ProcessHandle.current().pid());
+                final ThreadCpu bridgeThreads = ThreadCpu.of(bridge.pid());
+                if (warmup > 0) {
+                    Files.createFile(go);
+                }
+                final long arrived = awaitRawLines(bridge, admin, timedFrom, lines, deadline);
                 final long done = VariantProcess.nowMicros();
                 final Map<String, ProcessSample> after = new LinkedHashMap<>();
                 after.put("broker (bench JVM)", ProcessSample.ofSelf());
@@ -191,9 +185,36 @@ final class BridgeBench {
         }
     }
 
+    private List<String> loadArguments(final int ingestPort, final long lines, final boolean ack) {
+        final List<String> load = new ArrayList<>(List.of("--port", Integer.toString(ingestPort),
+                "--connections", Integer.toString(config.connections()), "--lines", Long.toString(lines),
+                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(config.seed())));
+        if (ack) {
+            load.addAll(List.of("--ack", "true"));
+        }
+        return load;
+    }
+
+    /** Until raw-lines holds {@code lines} records past {@code from}; how many it holds then. */
+    private long awaitRawLines(final ChildJvm bridge, final Admin admin, final long from, final long lines, final Instant deadline)
+            throws Exception {
+        long polls = 0;
+        long arrived;
+        while ((arrived = rawLines(admin) - from) < lines) {
+            if (++polls % 100 == 0) {
+                bridge.checkAlive();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new TimeoutException(arrived + " of " + lines + " lines on raw-lines within " + config.timeout());
+            }
+            Thread.sleep(POLL_MILLIS); // polling the broker's end offsets
+        }
+        return arrived;
+    }
+
     /** Kafka's ProducerPerformance, as the pipeline bench runs it, printing the producer's metrics at its end. */
     private PipelineResults.Throughput producerPerformance(final String bootstrap, final long lines) throws Exception {
-        return PipelineBench.producerPerformance(bootstrap, 0, lines, config.connections(), config.columns(), config.seed(),
+        return PipelineBench.producerPerformance(bootstrap, config.warmupLines(), lines, config.connections(), config.columns(), config.seed(),
                 config.timeout(), work, true);
     }
 

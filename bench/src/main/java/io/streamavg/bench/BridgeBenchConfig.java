@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigException;
 final class BridgeBenchConfig extends AbstractConfig {
 
     static final String LINES = "lines";
+    static final String WARMUP_LINES = "warmup-lines";
     static final String COLUMNS = "columns";
     static final String CONNECTIONS = "connections";
     static final String PARTITIONS = "partitions";
@@ -27,6 +28,9 @@ final class BridgeBenchConfig extends AbstractConfig {
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(LINES, Type.LONG, 2_000_000L, Range.between(1L, 1_000_000_000L), Importance.HIGH,
                     "Lines of each run: the load generator's through the bridge, and ProducerPerformance's records.")
+            .define(WARMUP_LINES, Type.LONG, 2_000_000L, Range.between(0L, 1_000_000_000L), Importance.MEDIUM,
+                    "Lines sent through each bridge, and records through ProducerPerformance's JVM, untimed, before the timed "
+                            + "ones: a JVM's first seconds go as much to its JIT compilers as to its work. 0 times them cold.")
             .define(COLUMNS, Type.INT, 8, Range.between(1, 512), Importance.MEDIUM, "Numbers per line (the record size).")
             .define(CONNECTIONS, Type.INT, 16, Range.between(1, 1024), Importance.HIGH, "TCP connections of the load generator.")
             .define(PARTITIONS, Type.INT, 4, Range.between(1, 1024), Importance.MEDIUM,
@@ -51,6 +55,10 @@ final class BridgeBenchConfig extends AbstractConfig {
 
     long lines() {
         return getLong(LINES);
+    }
+
+    long warmupLines() {
+        return getLong(WARMUP_LINES);
     }
 
     int columns() {

@@ -222,19 +222,18 @@ final class PipelineBench {
     private PipelineResults.Throughput projectThroughput(final Stack stack) throws Exception {
         LOG.info("Throughput through bridge, topology and sink: {} lines over {} connections", config.lines(), config.connections());
         final long warmup = config.warmupLines();
-        if (warmup > 0) {
-            LOG.info("Warm-up: {} lines through the same stack, untimed", warmup);
-            try (SqliteCounts sqlite = new SqliteCounts(stack.database());
-                 ChildJvm load = launchLoad("load-pipeline-warmup", work.resolve("load-pipeline-warmup.report"), stack.ingestPort(),
-                         warmup, 0, 0, config.seed() + 2_000_000)) {
-                awaitSqliteCounts(sqlite, stack, warmup);
-                load.awaitExit(Instant.now().plus(config.timeout()));
-            }
-        }
-        final Map<String, ProcessSample> before = samples(stack.parts());
         final Path report = work.resolve("load-pipeline.report");
+        final Path go = work.resolve("load-pipeline.go");
         try (SqliteCounts sqlite = new SqliteCounts(stack.database());
-             ChildJvm load = launchLoad("load-pipeline", report, stack.ingestPort(), config.lines(), 0, 0, config.seed())) {
+             ChildJvm load = launchLoad("load-pipeline", report, stack.ingestPort(), config.lines(), 0, 0, config.seed(), warmup, go)) {
+            if (warmup > 0) {
+                LOG.info("Warm-up: {} lines through the same stack, untimed", warmup);
+                awaitSqliteCounts(sqlite, stack, warmup);
+            }
+            final Map<String, ProcessSample> before = samples(stack.parts());
+            if (warmup > 0) {
+                Files.createFile(go);
+            }
             final Instant deadline = Instant.now().plus(config.timeout());
             awaitSqliteCounts(sqlite, stack, warmup + config.lines());
             final long done = VariantProcess.nowMicros();
@@ -296,10 +295,20 @@ final class PipelineBench {
     /** The load generator in a child JVM; {@code lines} 0 with a duration for a steady load. */
     private ChildJvm launchLoad(final String name, final Path report, final int port, final long lines, final long rate,
                                 final long durationSeconds, final long seed) throws IOException {
-        return ChildJvm.launch(name, LoadProcess.class.getName(), List.of(report.toString(),
-                "--port", Integer.toString(port), "--connections", Integer.toString(config.connections()),
+        return launchLoad(name, report, port, lines, rate, durationSeconds, seed, 0, null);
+    }
+
+    /** The same, sending {@code warmupLines} other lines first when not 0, then waiting for {@code go} to exist ({@link LoadProcess}). */
+    private ChildJvm launchLoad(final String name, final Path report, final int port, final long lines, final long rate,
+                                final long durationSeconds, final long seed, final long warmupLines, final Path go) throws IOException {
+        final List<String> args = new ArrayList<>(List.of(report.toString()));
+        if (warmupLines > 0) {
+            args.addAll(List.of(LoadProcess.WARMUP_THEN, Long.toString(warmupLines), go.toString()));
+        }
+        args.addAll(List.of("--port", Integer.toString(port), "--connections", Integer.toString(config.connections()),
                 "--lines", Long.toString(lines), "--rate", Long.toString(rate), "--duration", Long.toString(durationSeconds),
-                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed)), work);
+                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed)));
+        return ChildJvm.launch(name, LoadProcess.class.getName(), args, work);
     }
 
     private PipelineResults.Latency latency(final Stack stack, final String bootstrap) throws Exception {
@@ -513,17 +522,17 @@ final class PipelineBench {
             try (OutputWatcher output = new OutputWatcher(bootstrap, TextbookTopology.OUTPUT, from,
                     value -> TextbookTopology.CountSum.SERDE.deserializer().deserialize(TextbookTopology.OUTPUT, value).count())) {
                 final long warmup = config.warmupLines();
-                if (warmup > 0) {
-                    LOG.info("Warm-up: {} lines through the textbook's stack, untimed", warmup);
-                    try (ChildJvm load = launchLoad("load-textbook-warmup", work.resolve("load-textbook-warmup.report"), ingestPort,
-                            warmup, 0, 0, config.seed() + 2_000_000)) {
-                        output.awaitCounts(config.columns(), warmup, config.timeout(), failure);
-                        load.awaitExit(Instant.now().plus(config.timeout()));
-                    }
-                }
-                final Map<String, ProcessSample> before = samples(parts);
                 final Path report = work.resolve("load-textbook.report");
-                try (ChildJvm load = launchLoad("load-textbook", report, ingestPort, config.lines(), 0, 0, config.seed())) {
+                final Path go = work.resolve("load-textbook.go");
+                try (ChildJvm load = launchLoad("load-textbook", report, ingestPort, config.lines(), 0, 0, config.seed(), warmup, go)) {
+                    if (warmup > 0) {
+                        LOG.info("Warm-up: {} lines through the textbook's stack, untimed", warmup);
+                        output.awaitCounts(config.columns(), warmup, config.timeout(), failure);
+                    }
+                    final Map<String, ProcessSample> before = samples(parts);
+                    if (warmup > 0) {
+                        Files.createFile(go);
+                    }
                     output.awaitCounts(config.columns(), warmup + config.lines(), config.timeout(), failure);
                     final long done = VariantProcess.nowMicros();
                     final Map<String, ProcessSample> after = samples(parts);

@@ -23,6 +23,7 @@ public final class ProducerPerfProcess {
     /** Its final line: {@code 2000000 records sent, 160000.5 records/sec (10.55 MB/sec), … 99.9th.} */
     private static final Pattern TOTAL = Pattern.compile("^(\\d+) records sent, ([0-9.]+) records/sec .* 99\\.9th\\.$", Pattern.MULTILINE);
     private static final String NUM_RECORDS = "--num-records";
+    private static final String PRINT_METRICS = "--print-metrics";
 
     private ProducerPerfProcess() {
     }
@@ -33,8 +34,9 @@ public final class ProducerPerfProcess {
         final String[] arguments = Arrays.copyOfRange(args, 2, args.length);
         final long wanted = Long.parseLong(arguments[List.of(arguments).indexOf(NUM_RECORDS) + 1]);
         if (warmupRecords > 0) {
-            final String[] warmup = arguments.clone();
-            warmup[List.of(arguments).indexOf(NUM_RECORDS) + 1] = Long.toString(warmupRecords);
+            // Its metrics, when asked for, are the timed call's alone.
+            final String[] warmup = Arrays.stream(arguments).filter(argument -> !PRINT_METRICS.equals(argument)).toArray(String[]::new);
+            warmup[List.of(warmup).indexOf(NUM_RECORDS) + 1] = Long.toString(warmupRecords);
             check(run(warmup), warmupRecords);
         }
         final ProcessSample before = ProcessSample.ofSelf();
