@@ -82,9 +82,12 @@ class LinePartitionsTest {
                 }
             }
             final long all = total[0] + total[1] + total[2];
-            // Each partition within a few turns (one unfinished turn per thread, plus rounding) of a third.
+            // Each partition within a few turns of a third: one unfinished turn per thread, a turn more
+            // for a partition handed out once more, and each turn's overshoot of up to one line, as the
+            // threads happen to interleave. 1% of a third is about ten turns here; threads on a partition
+            // each, or on the producer's one sticky partition, would be megabytes apart.
             for (final long bytes : total) {
-                assertThat(Math.abs(bytes - all / partitionCount)).isLessThanOrEqualTo(4 * (turn + 100));
+                assertThat(Math.abs(bytes - all / partitionCount)).isLessThanOrEqualTo(all / partitionCount / 100);
             }
         } finally {
             threads.shutdownNow();
