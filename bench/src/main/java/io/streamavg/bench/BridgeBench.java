@@ -135,12 +135,8 @@ final class BridgeBench {
             final long warmup = config.warmupLines();
             final Path report = work.resolve("load-" + id + ".report");
             final Path go = work.resolve("load-" + id + ".go");
-            final List<String> load = new ArrayList<>(List.of(report.toString()));
-            if (warmup > 0) {
-                // One load generator for both, so that the timed lines come from a warm client too.
-                load.addAll(List.of(LoadProcess.WARMUP_THEN, Long.toString(warmup), go.toString()));
-            }
-            load.addAll(loadArguments(ingestPort, lines, ack));
+            // One load generator for the warm-up and the timed lines, so that those come from a warm client too.
+            final List<String> load = LoadProcess.arguments(report, warmup, go, loadArguments(ingestPort, lines, ack));
             try (ChildJvm loadgen = ChildJvm.launch("load-" + id, LoadProcess.class.getName(), load, work)) {
                 if (warmup > 0) {
                     LOG.info("{}: warm-up, {} lines untimed", id, warmup);

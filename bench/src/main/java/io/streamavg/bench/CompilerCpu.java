@@ -14,6 +14,19 @@ final class CompilerCpu {
     private CompilerCpu() {
     }
 
+    /** The compilers of some JVMs from one moment on. */
+    record Window(Collection<Long> pids, long startCpuNanos, long startNanos) {
+
+        static Window from(final Collection<Long> pids) throws IOException {
+            return new Window(pids, nanos(pids), System.nanoTime());
+        }
+
+        /** What the compilers used since the start, in cores (1 for one core all the time). */
+        double cores() throws IOException {
+            return (double) (nanos(pids) - startCpuNanos) / (System.nanoTime() - startNanos);
+        }
+    }
+
     /**
      * User plus system time of the live compiler threads (HotSpot's {@code C1 CompilerThreadN} and
      * {@code C2 CompilerThreadN}, {@code comm} keeping their first 15 bytes) of every process in

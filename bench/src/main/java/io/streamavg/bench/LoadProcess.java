@@ -62,6 +62,19 @@ public final class LoadProcess {
         System.exit(0);
     }
 
+    /**
+     * Its arguments: {@code report}, then when {@code warmupLines} is not 0 the warm-up and the file
+     * it waits for, then {@code loadgenOptions}.
+     */
+    static List<String> arguments(final Path report, final long warmupLines, final Path go, final List<String> loadgenOptions) {
+        final List<String> args = new ArrayList<>(List.of(report.toString()));
+        if (warmupLines > 0) {
+            args.addAll(List.of(WARMUP_THEN, Long.toString(warmupLines), go.toString()));
+        }
+        args.addAll(loadgenOptions);
+        return args;
+    }
+
     private static LoadgenConfig config(final List<String> options) {
         return new LoadgenConfig(CommandLine.parse(LoadgenConfig.DEFINITION, options, Map.of()));
     }

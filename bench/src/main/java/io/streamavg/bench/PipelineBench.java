@@ -301,14 +301,10 @@ final class PipelineBench {
     /** The same, sending {@code warmupLines} other lines first when not 0, then waiting for {@code go} to exist ({@link LoadProcess}). */
     private ChildJvm launchLoad(final String name, final Path report, final int port, final long lines, final long rate,
                                 final long durationSeconds, final long seed, final long warmupLines, final Path go) throws IOException {
-        final List<String> args = new ArrayList<>(List.of(report.toString()));
-        if (warmupLines > 0) {
-            args.addAll(List.of(LoadProcess.WARMUP_THEN, Long.toString(warmupLines), go.toString()));
-        }
-        args.addAll(List.of("--port", Integer.toString(port), "--connections", Integer.toString(config.connections()),
+        return ChildJvm.launch(name, LoadProcess.class.getName(), LoadProcess.arguments(report, warmupLines, go, List.of(
+                "--port", Integer.toString(port), "--connections", Integer.toString(config.connections()),
                 "--lines", Long.toString(lines), "--rate", Long.toString(rate), "--duration", Long.toString(durationSeconds),
-                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed)));
-        return ChildJvm.launch(name, LoadProcess.class.getName(), args, work);
+                "--columns", Integer.toString(config.columns()), "--seed", Long.toString(seed))), work);
     }
 
     private PipelineResults.Latency latency(final Stack stack, final String bootstrap) throws Exception {
@@ -339,10 +335,9 @@ final class PipelineBench {
             final List<StageProbe.Stage> stages = stages();
             try (StageProbe probe = new StageProbe(bootstrap, stages)) {
                 final double warmupSeconds = warmUp(sqlite, stack, stages, probe, markerColumns, pids);
-                final long compilingBefore = CompilerCpu.nanos(pids);
-                final long windowStart = System.nanoTime();
+                final CompilerCpu.Window compilers = CompilerCpu.Window.from(pids);
                 final Markers timed = markers(sqlite, stack, stages, probe, markerColumns, window);
-                final double compilerShare = (double) (CompilerCpu.nanos(pids) - compilingBefore) / (System.nanoTime() - windowStart);
+                final double compilerShare = compilers.cores();
                 latency = new PipelineResults.Latency(rate, timed.reachedRate(), timed.due(), timed.sent(), timed.late(),
                         timed.latencies(), timed.pollPeriodNanos(), config.commitIntervalMillis(), timed.windowSeconds(),
                         timed.stages(), Optional.of(StreamThreadCommits.read(stack.topologyHttpPort())), warmupSeconds, compilerShare);
@@ -381,10 +376,9 @@ final class PipelineBench {
         final long start = System.nanoTime();
         final long end = start + config.latencyWarmup().toNanos();
         while (true) {
-            final long compilingBefore = CompilerCpu.nanos(pids);
-            final long roundStart = System.nanoTime();
+            final CompilerCpu.Window round = CompilerCpu.Window.from(pids);
             markers(sqlite, stack, stages, probe, markerColumns, WARMUP_ROUND);
-            final double share = (double) (CompilerCpu.nanos(pids) - compilingBefore) / (System.nanoTime() - roundStart);
+            final double share = round.cores();
             final double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("Latency warm-up: {} s, the JIT compilers used {}% of a core over the last round", String.format(Locale.ROOT, "%.0f", seconds),
                     String.format(Locale.ROOT, "%.1f", share * 100));

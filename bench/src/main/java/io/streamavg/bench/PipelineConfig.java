@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -143,13 +144,18 @@ final class PipelineConfig extends AbstractConfig {
     }
 
     /** The topology's stream threads, if set. */
-    java.util.OptionalInt streamThreads() {
-        return getInt(STREAM_THREADS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(STREAM_THREADS));
+    OptionalInt streamThreads() {
+        return setOrEmpty(STREAM_THREADS);
     }
 
     /** The topology's --merge-partitions, if set. */
-    java.util.OptionalInt mergePartitions() {
-        return getInt(MERGE_PARTITIONS) == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(getInt(MERGE_PARTITIONS));
+    OptionalInt mergePartitions() {
+        return setOrEmpty(MERGE_PARTITIONS);
+    }
+
+    /** A topology option passed through: 0 leaves the topology's own default. */
+    private OptionalInt setOrEmpty(final String name) {
+        return getInt(name) == 0 ? OptionalInt.empty() : OptionalInt.of(getInt(name));
     }
 
     long warmupLines() {

@@ -139,11 +139,13 @@ public final class TopologyService implements Service {
     private void checkMergePartitions(final Admin admin) throws InterruptedException, TimeoutException {
         final int wanted = config.getInt(StatsTopologyConfig.MERGE_PARTITIONS);
         final String applicationId = config.getString(StatsTopologyConfig.APPLICATION_ID);
-        for (final String topic : StatsTopology.mergeTopics(applicationId)) {
+        // One request for the four; each topic answers, or says it does not exist, on its own.
+        final List<String> topics = StatsTopology.mergeTopics(applicationId);
+        final var described = admin.describeTopics(topics).topicNameValues();
+        for (final String topic : topics) {
             final int existing;
             try {
-                existing = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+                existing = described.get(topic).get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().size();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     continue; // a new application: Kafka Streams creates it with --merge-partitions
