@@ -21,6 +21,8 @@ final class DecimalText {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private static final long EXACT_MANTISSA_LIMIT = 1L << 53;
+    /** Digits below 2^53 whatever they are (10^15 < 2^53): a double holds them exactly. */
+    static final int EXACT_DIGITS = 15;
     /** Digits an unsigned long holds without overflow (10^19 < 2^64); the rest are truncated. */
     static final int MAX_TRACKED_DIGITS = 19;
     /** An exponent past this is far beyond a double either way; the cap keeps the int from overflowing. */
@@ -118,6 +120,14 @@ final class DecimalText {
             return exponent >= 0 ? mantissa * EXACT_POWERS_OF_TEN[exponent] : mantissa / EXACT_POWERS_OF_TEN[-exponent];
         }
         return EiselLemire.nearest(mantissa, exponent);
+    }
+
+    /**
+     * {@code digits / 10^fractionDigits}, correctly rounded, for at most {@link #EXACT_DIGITS}
+     * digits: Clinger's fast path without its checks, as both operands are exact doubles.
+     */
+    static double exact(final long digits, final int fractionDigits) {
+        return fractionDigits == 0 ? digits : digits / EXACT_POWERS_OF_TEN[fractionDigits];
     }
 
     /**

@@ -39,12 +39,14 @@ final class LineParser {
     /** The content of the quoted cell being parsed, each {@code ""} read as one quote. */
     private char[] quoted = new char[64];
     private int quotedLength;
-    private double[] values = new double[16];
+    /** Never longer than {@link #maxColumns}, so that a full array means a line with too many cells. */
+    private double[] values;
 
     LineParser(final char delimiter, final int maxColumns, final NaValues naValues) {
         this.delimiter = delimiter;
         this.maxColumns = maxColumns;
         this.naValues = naValues;
+        this.values = new double[Math.min(16, maxColumns)];
     }
 
     ParsedLine parse(final byte[] raw) {
@@ -115,111 +117,185 @@ final class LineParser {
     /**
      * Reads a plain line straight from its bytes, in one pass: ASCII, no quotes, every cell empty,
      * one of the {@link NaValues}, or decimal text ({@link DecimalText}'s syntax) — what devices,
-     * scripts and the load generator write. Numbers of up to 19 significant digits are converted
-     * here ({@link DecimalText#fast}); longer ones, and the rare ones it cannot decide, by {@link
-     * Double#parseDouble} on the cell alone.
-     * Returns the number of cells, their values in {@link #values} (NaN when missing), or -1 when
-     * anything is not plain, for the general path to read the line from the start, and to reject
-     * it if it must. Decoding to characters first, then finding each cell's end, then reading its
-     * number, went over every byte three times.
+     * scripts and the load generator write. Returns the number of cells, their values in {@link
+     * #values} (NaN when missing), or -1 when anything is not plain, for the general path to read
+     * the line from the start, and to reject it if it must. Decoding to characters first, then
+     * finding each cell's end, then reading its number, went over every byte three times.
+     *
+     * <p>Most cells are {@code [-]digits[.digits][e[+-]digits]} up to the delimiter: they are read
+     * here, a digit one multiply-add, the exponent from where the point was; with at most {@link
+     * DecimalText#EXACT_DIGITS} digits and no exponent written, the value is one division of exact
+     * operands; with up to 19, {@link DecimalText#fast}. Any other cell (spaces, a plus sign, a
+     * missing value, a longer number, one Eisel–Lemire leaves undecided) is read again from its
+     * start by {@link #plainCell}. The JFR profile of the JMH parser benchmark had put a third of a short cell's
+     * time in the checks for those on every cell.
      */
     private int parsePlain(final byte[] raw) {
         final int end = raw.length;
+        double[] values = this.values;
         int pos = 0;
         int columns = 0;
         while (true) {
-            if (columns == maxColumns) {
-                return -1;
-            }
             if (columns == values.length) {
-                values = Arrays.copyOf(values, Math.min(maxColumns, values.length * 2));
+                if (columns == maxColumns) {
+                    return -1;
+                }
+                values = Arrays.copyOf(values, Math.min(maxColumns, 2 * values.length));
+                this.values = values;
             }
-            pos = skipSpaces(raw, pos, end);
             final int cellStart = pos;
-            boolean negative = false;
-            final boolean signed = pos < end && (raw[pos] == '-' || raw[pos] == '+');
-            if (signed) {
-                negative = raw[pos] == '-';
+            final boolean negative = pos < end && raw[pos] == '-';
+            if (negative) {
                 pos++;
             }
+            final int integerStart = pos;
             long mantissa = 0;
-            int digits = 0;
-            int exponent = 0;
             int digit;
             while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
                 mantissa = mantissa * 10 + digit;
-                digits++;
                 pos++;
             }
-            final boolean point = pos < end && raw[pos] == '.';
-            if (point) {
-                pos++;
+            int digits = pos - integerStart;
+            int fractionDigits = 0;
+            if (pos < end && raw[pos] == '.') {
+                final int fractionStart = ++pos;
                 while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
                     mantissa = mantissa * 10 + digit;
-                    digits++;
-                    exponent--;
                     pos++;
                 }
+                fractionDigits = pos - fractionStart;
+                digits += fractionDigits;
             }
-            final double value;
-            if (digits == 0) {
-                if (signed || point || pos < end && raw[pos] == QUOTE) {
-                    return -1;
+            int exponent = -fractionDigits;
+            if (digits > 0 && pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
+                int at = pos + 1;
+                final boolean negativeExponent = at < end && raw[at] == '-';
+                if (negativeExponent || at < end && raw[at] == '+') {
+                    at++;
                 }
-                final int tokenStart = pos;
-                while (pos < end && raw[pos] != delimiter) {
-                    pos++;
+                final int exponentStart = at;
+                int written = 0;
+                while (at < end && (digit = raw[at] - '0') >= 0 && digit <= 9) {
+                    written = Math.min(EXPONENT_CAP, written * 10 + digit);
+                    at++;
                 }
-                int tokenEnd = pos;
-                while (tokenEnd > tokenStart && isSpace((char) raw[tokenEnd - 1])) {
-                    tokenEnd--;
-                }
-                if (tokenEnd > tokenStart && !naValues.matches(raw, tokenStart, tokenEnd)) {
-                    return -1;
-                }
-                value = Double.NaN;
-            } else {
-                if (pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
-                    pos++;
-                    boolean negativeExponent = false;
-                    if (pos < end && (raw[pos] == '-' || raw[pos] == '+')) {
-                        negativeExponent = raw[pos] == '-';
-                        pos++;
-                    }
-                    final int exponentStart = pos;
-                    int written = 0;
-                    while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
-                        written = Math.min(EXPONENT_CAP, written * 10 + digit);
-                        pos++;
-                    }
-                    if (pos == exponentStart) {
-                        return -1;
-                    }
+                if (at > exponentStart) {
                     exponent += negativeExponent ? -written : written;
-                }
-                // The digits wrap a long past 19 significant ones; leading zeros add nothing to it.
-                final double magnitude = digits <= DecimalText.MAX_TRACKED_DIGITS
-                        || significantDigits(raw, cellStart, pos) <= DecimalText.MAX_TRACKED_DIGITS
-                        ? DecimalText.fast(mantissa, exponent) : Double.NaN;
-                if (!Double.isNaN(magnitude)) {
-                    value = negative ? -magnitude : magnitude;
-                } else {
-                    value = Double.parseDouble(new String(raw, cellStart, pos - cellStart, StandardCharsets.ISO_8859_1));
-                    if (Double.isInfinite(value)) {
-                        return -1;
-                    }
+                    pos = at;
                 }
             }
-            pos = skipSpaces(raw, pos, end);
-            values[columns++] = value;
-            if (pos >= end) {
+            double magnitude = Double.NaN;
+            if (digits > 0 && (pos == end || raw[pos] == delimiter)) {
+                if (digits <= DecimalText.EXACT_DIGITS && exponent == -fractionDigits) {
+                    magnitude = DecimalText.exact(mantissa, fractionDigits);
+                } else if (digits <= DecimalText.MAX_TRACKED_DIGITS) {
+                    magnitude = DecimalText.fast(mantissa, exponent);
+                }
+            }
+            if (!Double.isNaN(magnitude)) {
+                values[columns] = negative ? -magnitude : magnitude;
+            } else {
+                pos = plainCell(raw, cellStart, end, columns);
+                if (pos < 0) {
+                    return -1;
+                }
+            }
+            columns++;
+            if (pos == end) {
                 return columns;
             }
-            if (raw[pos] != delimiter) {
-                return -1;
-            }
+            pos++; // the delimiter
+        }
+    }
+
+    /**
+     * Reads any plain cell from {@code raw[pos]} into {@code values[column]}: spaces around it, a
+     * sign, an exponent, numbers of any length, missing values. Returns the position of the
+     * delimiter after it (or the end), or -1 when the cell is not plain.
+     */
+    private int plainCell(final byte[] raw, int pos, final int end, final int column) {
+        pos = skipSpaces(raw, pos, end);
+        final int cellStart = pos;
+        boolean negative = false;
+        final boolean signed = pos < end && (raw[pos] == '-' || raw[pos] == '+');
+        if (signed) {
+            negative = raw[pos] == '-';
             pos++;
         }
+        long mantissa = 0;
+        int digits = 0;
+        int exponent = 0;
+        int digit;
+        while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+            mantissa = mantissa * 10 + digit;
+            digits++;
+            pos++;
+        }
+        final boolean point = pos < end && raw[pos] == '.';
+        if (point) {
+            pos++;
+            while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+                mantissa = mantissa * 10 + digit;
+                digits++;
+                exponent--;
+                pos++;
+            }
+        }
+        final double value;
+        if (digits == 0) {
+            if (signed || point || pos < end && raw[pos] == QUOTE) {
+                return -1;
+            }
+            final int tokenStart = pos;
+            while (pos < end && raw[pos] != delimiter) {
+                pos++;
+            }
+            int tokenEnd = pos;
+            while (tokenEnd > tokenStart && isSpace((char) raw[tokenEnd - 1])) {
+                tokenEnd--;
+            }
+            if (tokenEnd > tokenStart && !naValues.matches(raw, tokenStart, tokenEnd)) {
+                return -1;
+            }
+            value = Double.NaN;
+        } else {
+            if (pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
+                pos++;
+                boolean negativeExponent = false;
+                if (pos < end && (raw[pos] == '-' || raw[pos] == '+')) {
+                    negativeExponent = raw[pos] == '-';
+                    pos++;
+                }
+                final int exponentStart = pos;
+                int written = 0;
+                while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+                    written = Math.min(EXPONENT_CAP, written * 10 + digit);
+                    pos++;
+                }
+                if (pos == exponentStart) {
+                    return -1;
+                }
+                exponent += negativeExponent ? -written : written;
+            }
+            // The digits wrap a long past 19 significant ones; leading zeros add nothing to it.
+            final double magnitude = digits <= DecimalText.MAX_TRACKED_DIGITS
+                    || significantDigits(raw, cellStart, pos) <= DecimalText.MAX_TRACKED_DIGITS
+                    ? DecimalText.fast(mantissa, exponent) : Double.NaN;
+            if (!Double.isNaN(magnitude)) {
+                value = negative ? -magnitude : magnitude;
+            } else {
+                value = Double.parseDouble(new String(raw, cellStart, pos - cellStart, StandardCharsets.ISO_8859_1));
+                if (Double.isInfinite(value)) {
+                    return -1;
+                }
+            }
+        }
+        pos = skipSpaces(raw, pos, end);
+        if (pos < end && raw[pos] != delimiter) {
+            return -1;
+        }
+        values[column] = value;
+        return pos;
     }
 
     /** The digits of the number in {@code raw[from, to)} from its first non-zero one, before any exponent. */

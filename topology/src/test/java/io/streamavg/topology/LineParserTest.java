@@ -164,13 +164,18 @@ class LineParserTest {
             "-1.#IND", "1.#QNAN", "1e99999", "-1e-99999", "00000000000000000000001.5", "0.000000000000000000001234567890123456789",
             "18446744073709551615", "18446744073709551616", "9999999999999999999.5", "2.4703282292062327e-324", "1.7976931348623159e308"};
         final Random random = new Random(20261125);
-        final LineParser parser = new LineParser(',', 32, NaValues.of(NaValues.PANDAS_DEFAULT));
-        for (int line = 0; line < 50_000; line++) {
+        // A column limit below the parser's first buffer, and a delimiter that is also a space, each take their own turns.
+        final List<LineParser> parsers = List.of(new LineParser(',', 32, NaValues.of(NaValues.PANDAS_DEFAULT)),
+                new LineParser(',', 3, NaValues.of(NaValues.PANDAS_DEFAULT)), new LineParser('\t', 32, NaValues.of(NaValues.PANDAS_DEFAULT)));
+        final char[] delimiters = {',', ',', '\t'};
+        for (int line = 0; line < 60_000; line++) {
+            final int turn = line % parsers.size();
+            final LineParser parser = parsers.get(turn);
             final StringBuilder text = new StringBuilder();
             final int count = 1 + random.nextInt(random.nextInt(10) == 0 ? 40 : 8);
             for (int cell = 0; cell < count; cell++) {
                 if (cell > 0) {
-                    text.append(',');
+                    text.append(delimiters[turn]);
                 }
                 text.append(switch (random.nextInt(8)) {
                     case 0, 1 -> cells[random.nextInt(cells.length)];
