@@ -39,6 +39,8 @@ final class LineParser {
     /** The content of the quoted cell being parsed, each {@code ""} read as one quote. */
     private char[] quoted = new char[64];
     private int quotedLength;
+    /** The value of the exponent {@link #readExponent} read last. */
+    private int exponentRead;
     /** Never longer than {@link #maxColumns}, so that a full array means a line with too many cells. */
     private double[] values;
 
@@ -168,20 +170,10 @@ final class LineParser {
             }
             int exponent = -fractionDigits;
             if (digits > 0 && pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
-                int at = pos + 1;
-                final boolean negativeExponent = at < end && raw[at] == '-';
-                if (negativeExponent || at < end && raw[at] == '+') {
-                    at++;
-                }
-                final int exponentStart = at;
-                int written = 0;
-                while (at < end && (digit = raw[at] - '0') >= 0 && digit <= 9) {
-                    written = Math.min(EXPONENT_CAP, written * 10 + digit);
-                    at++;
-                }
-                if (at > exponentStart) {
-                    exponent += negativeExponent ? -written : written;
-                    pos = at;
+                final int after = readExponent(raw, pos + 1, end);
+                if (after >= 0) {
+                    exponent += exponentRead;
+                    pos = after;
                 }
             }
             double magnitude = Double.NaN;
@@ -260,22 +252,11 @@ final class LineParser {
             value = Double.NaN;
         } else {
             if (pos < end && (raw[pos] == 'e' || raw[pos] == 'E')) {
-                pos++;
-                boolean negativeExponent = false;
-                if (pos < end && (raw[pos] == '-' || raw[pos] == '+')) {
-                    negativeExponent = raw[pos] == '-';
-                    pos++;
-                }
-                final int exponentStart = pos;
-                int written = 0;
-                while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
-                    written = Math.min(EXPONENT_CAP, written * 10 + digit);
-                    pos++;
-                }
-                if (pos == exponentStart) {
+                pos = readExponent(raw, pos + 1, end);
+                if (pos < 0) {
                     return -1;
                 }
-                exponent += negativeExponent ? -written : written;
+                exponent += exponentRead;
             }
             // The digits wrap a long past 19 significant ones; leading zeros add nothing to it.
             final double magnitude = digits <= DecimalText.MAX_TRACKED_DIGITS
@@ -296,6 +277,26 @@ final class LineParser {
         }
         values[column] = value;
         return pos;
+    }
+
+    /**
+     * Reads an exponent's {@code [+-]digits} from {@code raw[pos]}, just after its {@code e}, into
+     * {@link #exponentRead}; returns the position after its digits, or -1 when it has none.
+     */
+    private int readExponent(final byte[] raw, int pos, final int end) {
+        final boolean negative = pos < end && raw[pos] == '-';
+        if (negative || pos < end && raw[pos] == '+') {
+            pos++;
+        }
+        final int digitsStart = pos;
+        int written = 0;
+        int digit;
+        while (pos < end && (digit = raw[pos] - '0') >= 0 && digit <= 9) {
+            written = Math.min(EXPONENT_CAP, written * 10 + digit);
+            pos++;
+        }
+        exponentRead = negative ? -written : written;
+        return pos > digitsStart ? pos : -1;
     }
 
     /** The digits of the number in {@code raw[from, to)} from its first non-zero one, before any exponent. */
