@@ -129,8 +129,8 @@ final class LineParser {
      * DecimalText#EXACT_DIGITS} digits and no exponent written, the value is one division of exact
      * operands; with up to 19, {@link DecimalText#fast}. Any other cell (spaces, a plus sign, a
      * missing value, a longer number, one Eisel–Lemire leaves undecided) is read again from its
-     * start by {@link #plainCell}. The JFR profile of the JMH parser benchmark had put a third of a short cell's
-     * time in the checks for those on every cell.
+     * start by {@link #plainCell}. The JFR profile of the JMH parser benchmark had put about a
+     * third of a short cell's time in the checks for those, made on every cell.
      */
     private int parsePlain(final byte[] raw) {
         final int end = raw.length;
